@@ -1,0 +1,29 @@
+"""Options for one build, decided once by the command line and passed down (no globals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("site")
+    themes_dir: Path | None = None  # None: themes/ beside content/, else the shipped themes
+    drafts: bool = False
+    base_url: str = ""  # overrides site.yaml when set
+    build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH, else the newest issue's date
+
+
+def date_from_environment(environ=os.environ) -> dt.date | None:
+    """The reproducible build date: SOURCE_DATE_EPOCH when set, never the clock."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        return None

@@ -1,0 +1,81 @@
+"""Turn a content folder into one validated Site (load -> validate -> model)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path, PurePath
+
+from .config import BuildOptions
+from .errors import ContentError, Problem
+from .loader import ContentFiles, load_content_files
+from .model import Issue, Site
+from .validate import is_http_url, validate_issue, validate_page, validate_site
+
+
+def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[Problem]]:
+    """Validate every file; raise ContentError with all problems, or return the site and warnings."""
+    problems: list[Problem] = []
+    site = validate_site(files.site, problems) if files.site else None
+    if site is None:
+        raise ContentError(problems or [Problem("content/site.yaml", 0, "", "no site settings")])
+    if options.base_url:
+        if not is_http_url(options.base_url):
+            problems.append(Problem("--base-url", 0, "", f"'{options.base_url}' is not an http(s) URL "
+                                    "(expected https://...)"))
+        site = dataclasses.replace(site, base_url=options.base_url.rstrip("/") + "/")
+
+    issues: list[Issue] = []
+    sources_by_slug: dict[str, str] = {}
+    for source in files.issues:
+        slug = PurePath(source.path).stem
+        if slug in sources_by_slug:
+            problems.append(Problem(source.path, 0, "", f"issue '{slug}' is also defined by "
+                                    f"{sources_by_slug[slug]} (expected one file per issue slug)"))
+            continue
+        sources_by_slug[slug] = source.path
+        issue = validate_issue(source, slug, site, problems)
+        if issue:
+            issues.append(issue)
+    issues = _assign_numbers(issues, problems)
+
+    pages = []
+    for source in files.pages:
+        page = validate_page(source, PurePath(source.path).stem, problems)
+        if page:
+            pages.append(page)
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    published = [issue for issue in issues if options.drafts or not issue.draft]
+    published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)
+    build_date = options.build_date or (published[0].date if published else site.build_date)
+    site = dataclasses.replace(site, issues=tuple(published), pages=tuple(sorted(pages, key=lambda p: p.slug)),
+                               build_date=build_date)
+    return site, [p for p in problems if p.severity == "warning"]
+
+
+def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
+    """Issues without a number are numbered by their position by date; numbers must be unique."""
+    ordered = sorted(issues, key=lambda issue: (issue.date, issue.slug))
+    numbered, taken = [], {}
+    for position, issue in enumerate(ordered, start=1):
+        number = issue.number or position
+        if number in taken:
+            problems.append(Problem(issue.source_path, 0, "number", f"issue number {number} is also used by "
+                                    f"{taken[number]} (expected a unique number per issue)"))
+            continue
+        taken[number] = issue.source_path
+        numbered.append(dataclasses.replace(issue, number=number))
+    return numbered
+
+
+def load_site(options: BuildOptions) -> tuple[Site, list[Problem]]:
+    files, problems = load_content_files(Path(options.content_dir))
+    try:
+        site, warnings = build_site(files, options)
+    except ContentError as error:
+        raise ContentError(problems + error.problems) from None
+    if problems:
+        raise ContentError(problems)
+    return site, warnings

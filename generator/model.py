@@ -1,0 +1,258 @@
+"""The site as frozen data: no I/O, no rendering. URLs are paths relative to the site root."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+def slugify(text: str, fallback_prefix: str = "x") -> str:
+    """A lowercase ASCII slug; never empty and never a path (``kv/cache`` -> ``kv-cache``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:  # e.g. a tag in another script: keep it distinct but safe
+        slug = f"{fallback_prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+    return slug[:80].rstrip("-")
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    description: str = ""  # Markdown
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as an issue features it (the editor's record, validated)."""
+
+    title: str
+    category: str
+    summary: str  # Markdown
+    arxiv: str = ""  # without version
+    arxiv_version: str = ""
+    url: str = ""  # the paper's own URL when it has no arXiv id
+    authors: tuple[str, ...] = ()
+    published: dt.date | None = None
+    links: tuple[Link, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    upvotes: int | None = None
+    source_line: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.arxiv.replace("/", "-") if self.arxiv else slugify(self.title, "paper")
+
+    @property
+    def page_url(self) -> str:
+        return f"papers/{self.id}/"
+
+    @property
+    def abstract_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else self.url
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv}" if self.arxiv else ""
+
+    @property
+    def all_links(self) -> tuple[Link, ...]:
+        """The links a reader can follow: abstract and PDF first, then the editor's own."""
+        base = [Link("arXiv", self.abstract_url), Link("PDF", self.pdf_url)] if self.arxiv \
+            else [Link("Paper", self.url)]
+        own = [link for link in self.links if link.url not in {b.url for b in base}]
+        return tuple(base + own)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper in its place in an issue: numbered ``2.3`` and anchored."""
+
+    paper: Paper
+    number: str
+    issue_slug: str
+
+    @property
+    def anchor(self) -> str:
+        return f"paper-{self.paper.id}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One category's papers within an issue, numbered ``2.``."""
+
+    category: Category
+    number: int
+    entries: tuple[Entry, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"cat-{self.category.slug}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    slug: str
+    title: str
+    date: dt.date
+    number: int
+    summary: str
+    intro: str  # Markdown
+    sections: tuple[Section, ...]
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    draft: bool = False
+    source_path: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.slug}/"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(entry for section in self.sections for entry in section.entries)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone Markdown page such as About."""
+
+    slug: str
+    title: str
+    body: str  # Markdown
+    source_path: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    base_url: str  # always ends with "/"
+    categories: tuple[Category, ...]
+    language: str = "en"
+    author: Author | None = None
+    theme: str = "default"
+    subscribe_url: str = ""
+    feed_items: int = 20
+    issues: tuple[Issue, ...] = ()  # newest first
+    pages: tuple[Page, ...] = ()
+    build_date: dt.date = dt.date(1970, 1, 1)
+    per_page: int = 10
+
+    @property
+    def base_path(self) -> str:
+        """The path prefix of base_url, e.g. ``/weekly/``: every internal link starts with it."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).hostname or "localhost"
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path
+
+    def category(self, slug: str) -> Category:
+        return next(category for category in self.categories if category.slug == slug)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A paper's appearance in one issue, for paper, category and tag pages."""
+
+    issue: Issue
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A paper across issues: the newest issue's record plus every appearance, newest first."""
+
+    paper: Paper
+    appearances: tuple[Appearance, ...]
+
+    @property
+    def latest(self) -> Appearance:
+        return self.appearances[0]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Papers gathered under a category or a tag, newest issue first."""
+
+    slug: str
+    name: str
+    url: str
+    appearances: tuple[Appearance, ...]
+    description: str = ""
+    kind: str = "category"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Indexes derived from the site, built once for every page that needs them."""
+
+    papers: tuple[PaperRecord, ...]
+    categories: tuple[Listing, ...]
+    tags: tuple[Listing, ...]
+    by_year: tuple[tuple[int, tuple[Issue, ...]], ...] = field(default=())
+
+
+def build_catalog(site: Site) -> Catalog:
+    appearances = [Appearance(issue, entry) for issue in site.issues for entry in issue.entries]
+    by_paper: dict[str, list[Appearance]] = {}
+    by_category: dict[str, list[Appearance]] = {c.slug: [] for c in site.categories}
+    by_tag: dict[str, list[Appearance]] = {}
+    tag_names: dict[str, str] = {}
+    for appearance in appearances:  # issues are newest first, so lists are too
+        paper = appearance.entry.paper
+        by_paper.setdefault(paper.id, []).append(appearance)
+        by_category[paper.category].append(appearance)
+        for tag in paper.tags:
+            if appearance not in by_tag.setdefault(tag.slug, []):
+                by_tag[tag.slug].append(appearance)
+            tag_names.setdefault(tag.slug, tag.name)
+    papers = tuple(PaperRecord(found[0].entry.paper, tuple(found))
+                   for _, found in sorted(by_paper.items()))
+    categories = tuple(Listing(c.slug, c.name, c.url, tuple(by_category[c.slug]), c.description)
+                       for c in site.categories)
+    tags = tuple(Listing(slug, tag_names[slug], f"tags/{slug}/", tuple(found), kind="tag")
+                 for slug, found in sorted(by_tag.items()))
+    years: dict[int, list[Issue]] = {}
+    for issue in site.issues:
+        years.setdefault(issue.date.year, []).append(issue)
+    by_year = tuple((year, tuple(issues)) for year, issues in sorted(years.items(), reverse=True))
+    return Catalog(papers, categories, tags, by_year)

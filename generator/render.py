@@ -1,0 +1,167 @@
+"""Render every page of the site to strings with the theme's Jinja templates."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterator
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from .bibtex import render_bibtex
+from .markup import render_inline, render_markdown
+from .model import (Appearance, Catalog, Category, Entry, Issue, Listing, Page, Paper,
+                    PaperRecord, Site, Tag)
+from .themes import Theme
+
+ISSUES_PER_PAGE = 10
+PAPERS_PER_PAGE = 40
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated listing; page 1 lives at the listing's own URL."""
+
+    items: tuple
+    number: int
+    count: int
+    base_url: str  # site-relative URL of page 1
+
+    def url_of(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def url(self) -> str:
+        return self.url_of(self.number)
+
+
+
+def paginate(items: tuple, per_page: int, base_url: str) -> list[Pager]:
+    count = max(1, math.ceil(len(items) / per_page))
+    return [Pager(tuple(items[i * per_page:(i + 1) * per_page]), i + 1, count, base_url)
+            for i in range(count)]
+
+
+def site_path(target) -> str:
+    """The site-relative URL of anything that has a page (or of a plain path)."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, (Paper,)):
+        return target.page_url
+    if isinstance(target, PaperRecord):
+        return target.paper.page_url
+    if isinstance(target, Appearance):
+        return f"{target.issue.url}#{target.entry.anchor}"
+    if isinstance(target, (Issue, Category, Tag, Page, Listing, Pager)):
+        return target.url
+    raise TypeError(f"no URL for {type(target).__name__}")
+
+
+def long_date(value) -> str:
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def reading_minutes(issue: Issue) -> int:
+    words = len(issue.intro.split()) + sum(len(e.paper.summary.split()) + len(e.paper.title.split())
+                                           for e in issue.entries)
+    return max(1, round(words / 230))
+
+
+def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        url=lambda target: site.base_path + site_path(target),
+        absolute=lambda target: site.base_url + site_path(target),
+        markdown=render_markdown,
+        markdown_inline=render_inline,
+        long_date=long_date,
+        iso_date=lambda value: value.isoformat() if value else "",
+        bibtex=lambda paper: render_bibtex(paper),
+        reading_minutes=reading_minutes,
+        plain=lambda html: re.sub(r"<[^>]+>", "", str(html)),
+    )
+    env.globals.update(site=site, feeds=feed_links(site))
+    return env
+
+
+def feed_links(site: Site) -> tuple[tuple[str, str, str], ...]:
+    """(title, type, site-relative path) of the site-wide feeds, linked from every page."""
+    return ((f"{site.title} (RSS)", "application/rss+xml", "feed.xml"),
+            (f"{site.title} (Atom)", "application/atom+xml", "atom.xml"))
+
+
+def render_pages(env: jinja2.Environment, site: Site, catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """Yield (output path relative to the site root, text) for every HTML page."""
+
+    def page(template: str, path: str, **context) -> tuple[str, str]:
+        url = path.removesuffix("index.html")
+        return path, env.get_template(template).render(page_url=url, **context)
+
+    for pager in paginate(site.issues, site.per_page, ""):
+        yield page("index.html", f"{pager.url}index.html", pager=pager, catalog=catalog)
+
+    issues = site.issues
+    for index, issue in enumerate(issues):
+        newer = issues[index - 1] if index > 0 else None
+        older = issues[index + 1] if index + 1 < len(issues) else None
+        yield page("issue.html", f"{issue.url}index.html", issue=issue, newer=newer, older=older)
+
+    for listing in catalog.categories:
+        for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
+            yield page("category.html", f"{pager.url}index.html", listing=listing, pager=pager)
+
+    for listing in catalog.tags:
+        for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
+            yield page("tag.html", f"{pager.url}index.html", listing=listing, pager=pager)
+
+    for record in catalog.papers:
+        yield page("paper.html", f"{record.paper.page_url}index.html", record=record,
+                   paper=record.paper, category=site.category(record.paper.category))
+
+    yield page("archive.html", "archive/index.html", catalog=catalog)
+    yield page("tags.html", "tags/index.html", catalog=catalog)
+    for standalone in site.pages:
+        yield page("page.html", f"{standalone.url}index.html", standalone=standalone)
+    yield page("404.html", "404.html")
+
+
+def page_urls(files: list[str]) -> list[str]:
+    return sorted(path.removesuffix("index.html") for path in files
+                  if path.endswith("index.html"))
+
+
+def render_sitemap(site: Site, catalog: Catalog, urls: list[str]) -> str:
+    """A sitemap of every page; lastmod is the newest issue date a page shows."""
+    lastmod: dict[str, str] = {}
+    for issue in site.issues:
+        lastmod.setdefault(issue.url, issue.date.isoformat())
+    for record in catalog.papers:
+        lastmod[record.paper.page_url] = record.latest.issue.date.isoformat()
+    for listing in catalog.categories + catalog.tags:
+        if listing.appearances:
+            lastmod[listing.url] = listing.appearances[0].issue.date.isoformat()
+    default = site.issues[0].date.isoformat() if site.issues else site.build_date.isoformat()
+    rows = "".join(
+        f"  <url><loc>{xml_escape(site.base_url + url)}</loc>"
+        f"<lastmod>{lastmod.get(url, default)}</lastmod></url>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n")
+
+
+def render_robots(site: Site) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.base_url}sitemap.xml\n"
+
+
+def render_feed_content(env: jinja2.Environment, issue: Issue) -> Markup:
+    """The full HTML of an issue for feed readers, every link absolute."""
+    return Markup(env.get_template("feed/issue.html").render(issue=issue))
