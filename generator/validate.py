@@ -57,9 +57,9 @@ class Fields:
             self.fail(key, "is given twice (expected each field once)", line)
         for key in self.data:
             if key not in allowed:
-                expected = did_you_mean(key, allowed) or f" (expected one of: {', '.join(allowed)})"
+                hint = did_you_mean(key, allowed)
                 self.problems.append(Problem(self.path, self.data.line_of(key), self.name(key),
-                                             f"unknown field{expected}"))
+                                             f"unknown field{hint} (expected one of: {', '.join(allowed)})"))
 
     def text(self, key, required: bool = False, expected: str = "text") -> str:
         value = self.data.get(key)

@@ -1,0 +1,47 @@
+"""Shared helpers: build a content folder into tmp_path through the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CONTENT = ROOT / "content"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_cli(*args: str, env: dict | None = None):
+    """Run `roundup ARGS` in-process; returns click's Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def build(content: Path, output: Path, *extra: str, env: dict | None = None):
+    result = run_cli("build", "--content", str(content), "--output", str(output), *extra, env=env)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def minimal_content(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/minimal to edit in a test."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The shipped sample content, built once per test session."""
+    output = tmp_path_factory.mktemp("sample") / "site"
+    build(SAMPLE_CONTENT, output)
+    return output
