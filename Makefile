@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: site test clean
+.PHONY: site test check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# BASE_URL (optional) overrides base_url from content/site.yaml, as the publish workflow does.
 site: $(STAMP)
-	$(VENV)/bin/roundup build
+	$(VENV)/bin/roundup build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+check: $(STAMP)
+	$(VENV)/bin/roundup check --strict
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

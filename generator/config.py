@@ -16,6 +16,13 @@ class BuildOptions:
     drafts: bool = False
     base_url: str = ""  # overrides site.yaml when set
     build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH, else the newest issue's date
+    today: dt.date | None = None  # issues dated after it are scheduled, not published; None: no limit
+    future: bool = False  # publish scheduled issues too
+
+
+def today_from_environment(environ=os.environ) -> dt.date:
+    """The day that decides which issues are published: SOURCE_DATE_EPOCH, else today."""
+    return date_from_environment(environ) or dt.date.today()
 
 
 def date_from_environment(environ=os.environ) -> dt.date | None:

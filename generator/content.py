@@ -46,13 +46,26 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
 
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise ContentError(errors)
-    published = [issue for issue in issues if options.drafts or not issue.draft]
+        raise ContentError(problems)
+    problems += _scheduled_notes(issues, options)
+    published = [issue for issue in issues
+                 if (options.drafts or not issue.draft) and (options.future or not _is_scheduled(issue, options))]
     published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)
     build_date = options.build_date or (published[0].date if published else site.build_date)
     site = dataclasses.replace(site, issues=tuple(published), pages=tuple(sorted(pages, key=lambda p: p.slug)),
                                build_date=build_date)
-    return site, [p for p in problems if p.severity == "warning"]
+    return site, [p for p in problems if p.severity != "error"]
+
+
+def _is_scheduled(issue: Issue, options: BuildOptions) -> bool:
+    return options.today is not None and issue.date > options.today
+
+
+def _scheduled_notes(issues: list[Issue], options: BuildOptions) -> list[Problem]:
+    """Issues written ahead are published on their day by a scheduled build, so this is only a note."""
+    return [Problem(issue.source_path, issue.date_line, "date", f"scheduled for {issue.date}: published from that day on "
+                    "(build with --future to preview it now)", "note")
+            for issue in issues if _is_scheduled(issue, options) and not issue.draft]
 
 
 def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
@@ -62,7 +75,7 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]
     for position, issue in enumerate(ordered, start=1):
         number = issue.number or position
         if number in taken:
-            problems.append(Problem(issue.source_path, 0, "number", f"issue number {number} is also used by "
+            problems.append(Problem(issue.source_path, issue.number_line, "number", f"issue number {number} is also used by "
                                     f"{taken[number]} (expected a unique number per issue)"))
             continue
         taken[number] = issue.source_path

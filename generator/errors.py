@@ -11,12 +11,12 @@ class Problem:
     line: int
     field: str
     message: str
-    severity: str = "error"  # "error" stops the build; "warning" only with --strict
+    severity: str = "error"  # "error" stops the build, "warning" only with --strict, "note" never
 
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
-        prefix = " warning:" if self.severity == "warning" else ""
+        prefix = f" {self.severity}:" if self.severity != "error" else ""
         return f"{location}:{prefix}{field} {self.message}"
 
 

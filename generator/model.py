@@ -133,6 +133,8 @@ class Issue:
     period_end: dt.date | None = None
     draft: bool = False
     source_path: str = ""
+    date_line: int = 0
+    number_line: int = 0
 
     @property
     def url(self) -> str:

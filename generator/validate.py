@@ -113,6 +113,9 @@ class Fields:
         if value and not is_http_url(value):
             self.fail(key, f"'{value}' is not an http(s) URL (expected https://...)")
             return ""
+        if value.startswith("http://"):
+            self.problems.append(Problem(self.path, self.data.line_of(key), self.name(key),
+                                         f"'{value}' is not https (expected an https:// link)", "warning"))
         return value
 
     def text_list(self, key) -> tuple[str, ...]:
@@ -266,7 +269,7 @@ def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem
                  summary=fields.text("summary"), intro=fields.text("intro"),
                  sections=_number_sections(papers, site, slug),
                  period_start=period_start, period_end=period_end, draft=draft,
-                 source_path=source.path)
+                 source_path=source.path, date_line=data.line_of("date"), number_line=data.line_of("number"))
 
 
 def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Problem]) -> list[Paper]:
