@@ -7,6 +7,7 @@ from pathlib import Path, PurePath
 
 from .config import BuildOptions
 from .errors import ContentError, Problem
+from .hints import find_empty_categories, find_repeats
 from .loader import ContentFiles, load_content_files
 from .model import Issue, Site
 from .validate import is_http_url, validate_issue, validate_page, validate_site
@@ -17,7 +18,7 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
     problems: list[Problem] = []
     site = validate_site(files.site, problems) if files.site else None
     if site is None:
-        raise ContentError(problems or [Problem("content/site.yaml", 0, "", "no site settings")])
+        raise ContentError(problems)
     if options.base_url:
         if not is_http_url(options.base_url):
             problems.append(Problem("--base-url", 0, "", f"'{options.base_url}' is not an http(s) URL "
@@ -29,7 +30,7 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
     for source in files.issues:
         slug = PurePath(source.path).stem
         if slug in sources_by_slug:
-            problems.append(Problem(source.path, 0, "", f"issue '{slug}' is also defined by "
+            problems.append(Problem(source.path, 1, "", f"issue '{slug}' is also defined by "
                                     f"{sources_by_slug[slug]} (expected one file per issue slug)"))
             continue
         sources_by_slug[slug] = source.path
@@ -48,6 +49,7 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
     if errors:
         raise ContentError(problems)
     problems += _scheduled_notes(issues, options)
+    problems += find_repeats(issues) + find_empty_categories(site, issues, files.site.path)
     published = [issue for issue in issues
                  if (options.drafts or not issue.draft) and (options.future or not _is_scheduled(issue, options))]
     published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)

@@ -97,7 +97,7 @@ def parse_yaml(source: Source) -> tuple[object, list[Problem]]:
     if not source.text.strip():
         return None, [Problem(source.path, 1, "", "the file is empty (expected a YAML mapping)")]
     try:
-        return yaml.load(source.text, Loader=_LineLoader), []
+        data = yaml.load(source.text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -105,6 +105,9 @@ def parse_yaml(source: Source) -> tuple[object, list[Problem]]:
         return None, [Problem(source.path, line, "", f"YAML syntax error: {what} (expected valid YAML)")]
     except yaml.YAMLError as exc:
         return None, [Problem(source.path, 1, "", f"YAML error: {exc} (expected valid YAML)")]
+    if data is None:  # only comments
+        return None, [Problem(source.path, 1, "", "the file has no content (expected a YAML mapping)")]
+    return data, []
 
 
 def parse_front_matter(source: Source) -> tuple[object, str, int, list[Problem]]:

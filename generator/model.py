@@ -30,6 +30,7 @@ class Category:
     slug: str
     name: str
     description: str = ""  # Markdown
+    source_line: int = field(default=0, compare=False)  # in site.yaml
 
     @property
     def url(self) -> str:
@@ -67,6 +68,7 @@ class Paper:
     links: tuple[Link, ...] = ()
     tags: tuple[Tag, ...] = ()
     upvotes: int | None = None
+    revisit: bool = False  # featured again on purpose: no "already featured" warning
     source_line: int = 0
 
     @property
@@ -153,6 +155,7 @@ class Page:
     title: str
     body: str  # Markdown
     source_path: str = ""
+    description: str = ""
 
     @property
     def url(self) -> str:

@@ -15,6 +15,7 @@ from .bibtex import render_bibtex
 from .markup import render_inline, render_markdown
 from .model import (Appearance, Catalog, Category, Entry, Issue, Listing, Page, Paper,
                     PaperRecord, Site, Tag)
+from .structured import issue_data, paper_data, render_json_ld, website_data
 from .themes import Theme
 
 ISSUES_PER_PAGE = 10
@@ -89,6 +90,9 @@ def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
         bibtex=lambda paper: render_bibtex(paper),
         reading_minutes=reading_minutes,
         plain=lambda html: re.sub(r"<[^>]+>", "", str(html)),
+        website_ld=lambda _: render_json_ld(website_data(site)),
+        issue_ld=lambda issue: render_json_ld(issue_data(site, issue)),
+        paper_ld=lambda record: render_json_ld(paper_data(site, record)),
     )
     env.globals.update(site=site, feeds=feed_links(site))
     return env

@@ -19,7 +19,10 @@ SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme"
                "subscribe_url", "feed", "categories", "per_page")
 ISSUE_FIELDS = ("title", "date", "period", "number", "draft", "summary", "intro", "papers")
 PAPER_FIELDS = ("title", "category", "arxiv", "url", "authors", "published", "summary",
-                "links", "tags", "upvotes")
+                "links", "tags", "upvotes", "revisit")
+# Left by `roundup add` / `roundup import` for the editor to replace.
+UNSORTED = "unsorted"
+PLACEHOLDER_SUMMARY = "TODO: write the editor's summary"
 PAGE_FIELDS = ("title", "description", "menu")
 
 # Paths the generator writes itself; a standalone page may not take them.
@@ -206,8 +209,9 @@ def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> 
     value = fields.data.get("categories")
     expected = "a list of {slug, name, description}"
     if not isinstance(value, LineList) or not value:
-        fields.fail("categories", "is missing" if value is None else f"is {_type_name(value)} or empty"
-                    + f" (expected {expected})")
+        what = "is missing" if value is None else ("is empty" if isinstance(value, LineList)
+                                                    else f"is {_type_name(value)}")
+        fields.fail("categories", f"{what} (expected {expected})")
         return ()
     categories, seen = [], set()
     for index, item in enumerate(value):
@@ -227,7 +231,7 @@ def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> 
         seen.add(slug)
         name = category.text("name", True, "the category's display name")
         if slug:
-            categories.append(Category(slug, name or slug, category.text("description")))
+            categories.append(Category(slug, name or slug, category.text("description"), item.line))
     return tuple(categories)
 
 
@@ -300,11 +304,14 @@ def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Probl
 
 def validate_paper(fields: Fields, site: Site) -> Paper | None:
     fields.check_keys(PAPER_FIELDS)
-    before = len(fields.problems)
+    before = _error_count(fields.problems)
     title = fields.text("title", True, "the paper's title")
     category = fields.text("category", True, "a category slug from site.yaml")
     known = [c.slug for c in site.categories]
-    if category and known and category not in known:
+    if category == UNSORTED and UNSORTED not in known:
+        fields.fail("category", f"'{UNSORTED}' is a placeholder left by 'roundup import'; choose the "
+                                f"paper's category or delete the candidate (expected one of: {', '.join(known)})")
+    elif category and known and category not in known:
         hint = did_you_mean(category, known)
         fields.fail("category", f"unknown category '{category}'{hint} "
                                 f"(expected one of: {', '.join(known)})")
@@ -317,7 +324,8 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
                                  "\"2406.04692\" or \"2406.04692v2\", or an old-style one such as hep-th/9901001)")
         else:
             arxiv, version = parsed
-    url = fields.url("url", required=not raw_arxiv)
+    url = fields.text("url", required=not raw_arxiv, expected="an http(s) URL, or an arxiv id") and \
+        fields.url("url")
     links = []
     link_data = fields.mapping("links")
     if link_data is not None:
@@ -331,13 +339,22 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
         tag = Tag(slugify(name, "tag"), name)
         if tag.slug not in {t.slug for t in tags}:
             tags.append(tag)
+    summary = fields.text("summary", True, "the editor's Markdown summary")
+    if summary.startswith("TODO"):
+        fields.problems.append(Problem(fields.path, fields.data.line_of("summary"), fields.name("summary"),
+                                       "is still a placeholder (expected the editor's own summary)", "warning"))
     paper = Paper(
-        title=title, category=category, summary=fields.text("summary", True, "the editor's Markdown summary"),
+        title=title, category=category, summary=summary,
         arxiv=arxiv, arxiv_version=version, url=url, authors=fields.text_list("authors"),
         published=fields.date("published"), links=tuple(links), tags=tuple(tags),
-        upvotes=fields.integer("upvotes", 0), source_line=fields.data.line,
+        upvotes=fields.integer("upvotes", 0), revisit=fields.boolean("revisit"), source_line=fields.data.line,
     )
-    return paper if len(fields.problems) == before else None
+    return paper if _error_count(fields.problems) == before else None
+
+
+def _error_count(problems: list[Problem]) -> int:
+    """Warnings (an http link, a placeholder summary) must not drop the paper."""
+    return sum(1 for problem in problems if problem.severity == "error")
 
 
 def _number_sections(papers: list[Paper], site: Site, issue_slug: str) -> tuple[Section, ...]:
@@ -362,9 +379,12 @@ def validate_page(source: Source, slug: str, problems: list[Problem]) -> Page | 
     fields = Fields(meta, source.path, "", problems)
     fields.check_keys(PAGE_FIELDS)
     title = fields.text("title", True, "the page's title")
-    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        problems.append(Problem(source.path, 0, "", f"the page name '{slug}' collides with a generated path "
-                                f"or is not a slug (expected a lowercase slug other than "
-                                f"{', '.join(sorted(RESERVED_SLUGS))})"))
+    if not SLUG_RE.match(slug):
+        problems.append(Problem(source.path, 1, "", f"the file name '{slug}' is not a slug "
+                                "(expected lowercase letters, digits and '-', such as about.md)"))
         return None
-    return Page(slug, title, body, source.path) if title else None
+    if slug in RESERVED_SLUGS:
+        problems.append(Problem(source.path, 1, "", f"the page name '{slug}' collides with the generated "
+                                f"/{slug}/ (expected another file name, such as {slug}-page.md)"))
+        return None
+    return Page(slug, title, body, source.path, fields.text("description")) if title else None
