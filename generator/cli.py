@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable, Iterator, TextIO
 
 import click
 
 from . import __version__
-from .build import build
+from .build import build, render_email
 from .config import BuildOptions, date_from_environment, today_from_environment
 from .content import load_site
-from .errors import BuildError, ContentError, Problem
+from .arxiv import ARXIV_API
+from .editor import add_papers, create_issue, import_hf_daily
+from .errors import BuildError, ContentError, EditorError, Problem
+from .hfdaily import HF_DAILY_API
+from .remote import HttpSettings
+from .serve import DevServer
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
                               type=click.Path(file_okay=False, path_type=Path),
@@ -78,16 +85,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--drafts", is_flag=True, help="Include issues marked draft: true.")
 @click.option("--future", is_flag=True, help="Include issues dated after today (scheduled issues).")
 @click.option("--base-url", default="", help="Override base_url from site.yaml (for previews).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written.")
 @click.pass_context
 def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, drafts: bool, future: bool,
-                  base_url: str) -> None:
+                  base_url: str, quiet: bool, verbose: bool) -> None:
     """Validate content/ and write the complete static site."""
     options = BuildOptions(content_dir=content_dir, output_dir=output_dir, drafts=drafts, future=future,
                            base_url=base_url, build_date=date_from_environment(),
                            today=today_from_environment())
     started = time.perf_counter()
     try:
-        result = build(options)
+        with progress_bar(sys.stderr, enabled=not quiet) as progress:
+            result = build(options, progress)
     except ContentError as error:
         _fail(error.problems)
     except BuildError as error:
@@ -96,9 +106,25 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
         if ctx.obj["debug"]:
             raise
         raise click.ClickException(f"cannot write the site: {error}") from None
+    if quiet:
+        return
     _report(list(result.warnings))
+    if verbose:
+        for path in result.files:
+            click.echo(f"  wrote {output_dir}/{path}")
     elapsed = time.perf_counter() - started
     click.echo(f"Built {result.pages} pages, {result.feeds} feeds in {elapsed:.2f} s -> {output_dir}/")
+
+
+@contextlib.contextmanager
+def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A bar counting pages when the stream is a terminal; nothing at all otherwise."""
+    if not (enabled and stream.isatty()):
+        yield lambda path: None
+        return
+    pages = (path for path in ())  # no length: the bar counts without a total
+    with click.progressbar(pages, label="Building", file=stream, show_pos=True, show_eta=False) as bar:
+        yield lambda path: bar.update(1)
 
 
 @main.command("check")
@@ -119,6 +145,141 @@ def check_command(content_dir: Path, strict: bool) -> None:
     papers = sum(len(issue.entries) for issue in site.issues)
     click.echo(f"OK: {_count(len(site.issues), 'issue')}, {_count(papers, 'paper')}, "
                f"{_count(len(site.pages), 'page')} are valid.")
+
+
+@main.command("email")
+@click.argument("slug")
+@click.option("--text", is_flag=True, help="Print the plain-text version instead of the HTML.")
+@CONTENT_OPTION
+def email_command(slug: str, text: bool, content_dir: Path) -> None:
+    """Print the email edition of issue SLUG (HTML, or plain text with --text), drafts included."""
+    options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
+    try:
+        click.echo(render_email(options, slug, text), nl=False)
+    except ContentError as error:
+        _fail(error.problems)
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+
+
+# ---- the editor's commands: new issue, add papers, import candidates, preview ----
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+TIMEOUT_OPTION = click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+                              help="Seconds to wait for the server's reply.")
+FORCE_OPTION = click.option("--force", is_flag=True,
+                            help="Add papers already featured in another issue (marked 'revisit: true').")
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _editor_failed(error: EditorError) -> click.ClickException:
+    return click.ClickException(f"{error}; nothing was changed")
+
+
+@main.command("new")
+@CONTENT_OPTION
+@click.option("--date", type=DATE, help="Publication date [default: a week after the latest issue, or today].")
+@click.option("--title", default="", help="The issue's title [default: Papers of the Week from ... to ...].")
+def new_command(content_dir: Path, date, title: str) -> None:
+    """Create content/issues/<date>.yaml for the next issue, from a commented template."""
+    try:
+        path = create_issue(content_dir, today_from_environment(), date.date() if date else None, title)
+    except EditorError as error:
+        raise _editor_failed(error) from None
+    click.echo(f"Created {path}")
+    click.echo(f"Next: roundup add ARXIV_ID... --issue {path.stem} --category SLUG")
+
+
+@main.command("add")
+@CONTENT_OPTION
+@click.argument("refs", metavar="ID_OR_URL...", nargs=-1, required=True)
+@click.option("--issue", required=True, help="The issue's slug (its file name without .yaml).")
+@click.option("--category", required=True, help="A category slug from site.yaml.")
+@FORCE_OPTION
+@click.option("--api-url", default=ARXIV_API, show_default=True, envvar="ROUNDUP_ARXIV_API", show_envvar=True,
+              help="The arXiv API's query URL.")
+@TIMEOUT_OPTION
+def add_command(content_dir: Path, refs: tuple[str, ...], issue: str, category: str, force: bool,
+                api_url: str, timeout: float) -> None:
+    """Fetch papers from the arXiv API and append them to an issue.
+
+    ID_OR_URL is 2406.04692, 2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692.
+    """
+    try:
+        added = add_papers(content_dir, issue, category, list(refs), force, api_url,
+                           HttpSettings(timeout=timeout), _say)
+    except EditorError as error:
+        raise _editor_failed(error) from None
+    _added_summary(added, "paper", "Next: replace each TODO summary (the abstract is in the comment above "
+                   "it), then run 'roundup check'.")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Add candidate papers from another service to an issue."""
+
+
+@import_group.command("hf-daily")
+@CONTENT_OPTION
+@click.option("--date", type=DATE, help="The day whose papers to import [default: today].")
+@click.option("--issue", required=True, help="The issue's slug (its file name without .yaml).")
+@FORCE_OPTION
+@click.option("--api-url", default=HF_DAILY_API, show_default=True, envvar="ROUNDUP_HF_API", show_envvar=True,
+              help="The Hugging Face daily papers API URL.")
+@TIMEOUT_OPTION
+def import_hf_daily_command(content_dir: Path, date, issue: str, force: bool, api_url: str,
+                            timeout: float) -> None:
+    """Append a day's Hugging Face daily papers as candidates, most upvoted first."""
+    day = date.date() if date else today_from_environment()
+    try:
+        added = import_hf_daily(content_dir, issue, day, force, api_url, HttpSettings(timeout=timeout), _say)
+    except EditorError as error:
+        raise _editor_failed(error) from None
+    _added_summary(added, "candidate", "Next: give each candidate you keep a category (instead of "
+                   "'unsorted') and a summary, delete the others, then run 'roundup check'.")
+
+
+def _added_summary(added, noun: str, next_step: str) -> None:
+    if not added.papers:
+        click.echo(f"Nothing added to {added.path}.")
+        return
+    click.echo(f"Added {_count(len(added.papers), noun)} to {added.path}:")
+    for paper in added.papers:
+        click.echo(f"  {paper.arxiv}  {paper.title}")
+    click.echo(next_step)
+
+
+@main.command("serve")
+@CONTENT_OPTION
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--drafts", is_flag=True, help="Include issues marked draft: true.")
+def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
+    """Preview the site on 127.0.0.1, rebuilding and reloading the browser when files change.
+
+    Scheduled issues (dated after today) are included. Nothing is written to site/.
+    """
+    options = BuildOptions(content_dir=content_dir, drafts=drafts, future=True,
+                           build_date=date_from_environment(), today=today_from_environment())
+    server = DevServer(options, port, echo=lambda text, err: click.echo(text, err=err))
+    try:
+        server.start()
+    except OSError as error:
+        server.stop()
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error} "
+                                   "(expected a free port, e.g. --port 8001)") from None
+    click.echo(f"Serving {server.url} (Ctrl-C to stop)")
+    try:
+        while not server.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    click.echo("Stopped.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,3 +30,7 @@ class ContentError(Exception):
 
 class BuildError(Exception):
     """A failure that is not the content's fault (theme, output folder)."""
+
+
+class EditorError(Exception):
+    """An editor command (new, add, import) could not do what was asked; nothing was changed."""

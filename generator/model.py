@@ -16,7 +16,15 @@ def slugify(text: str, fallback_prefix: str = "x") -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if not slug:  # e.g. a tag in another script: keep it distinct but safe
         slug = f"{fallback_prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
-    return slug[:80].rstrip("-")
+    slug = slug[:80].rstrip("-")
+    # Names Windows cannot create as files or folders, so the site still checks out there.
+    if slug in _WINDOWS_RESERVED:
+        slug = f"{slug}-{fallback_prefix}"
+    return slug
+
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,8 @@ class Site:
     theme: str = "default"
     subscribe_url: str = ""
     feed_items: int = 20
+    feed_id_authority: str = ""  # a tag: authority such as "example.org,2024"; "" = the domain and year
+    email_unsubscribe: str = "*|UNSUB|*"  # the mail service's unsubscribe placeholder, for email.html
     issues: tuple[Issue, ...] = ()  # newest first
     pages: tuple[Page, ...] = ()
     build_date: dt.date = dt.date(1970, 1, 1)
@@ -246,9 +256,8 @@ def build_catalog(site: Site) -> Catalog:
         paper = appearance.entry.paper
         by_paper.setdefault(paper.id, []).append(appearance)
         by_category[paper.category].append(appearance)
-        for tag in paper.tags:
-            if appearance not in by_tag.setdefault(tag.slug, []):
-                by_tag[tag.slug].append(appearance)
+        for tag in paper.tags:  # tags are unique per paper (validate), so no duplicates here
+            by_tag.setdefault(tag.slug, []).append(appearance)
             tag_names.setdefault(tag.slug, tag.name)
     papers = tuple(PaperRecord(found[0].entry.paper, tuple(found))
                    for _, found in sorted(by_paper.items()))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from html import unescape
+import textwrap
 from dataclasses import dataclass
 from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
@@ -12,14 +14,16 @@ import jinja2
 from markupsafe import Markup
 
 from .bibtex import render_bibtex
-from .markup import render_inline, render_markdown
+from .markup import absolutize, render_inline, render_markdown, render_text
 from .model import (Appearance, Catalog, Category, Entry, Issue, Listing, Page, Paper,
                     PaperRecord, Site, Tag)
 from .structured import issue_data, paper_data, render_json_ld, website_data
+from .syndication import build_channels
 from .themes import Theme
 
 ISSUES_PER_PAGE = 10
 PAPERS_PER_PAGE = 40
+TEXT_WIDTH = 72  # columns of plain-text email
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,12 @@ def site_path(target) -> str:
     raise TypeError(f"no URL for {type(target).__name__}")
 
 
+def plain_text(html: str) -> str:
+    """Text of an HTML fragment, unescaped: autoescape escapes it again exactly once."""
+    text = re.sub(r"</(p|li|h[1-6]|blockquote|pre|td|th)>", " ", str(html))
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
 def long_date(value) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
 
@@ -89,7 +99,10 @@ def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
         iso_date=lambda value: value.isoformat() if value else "",
         bibtex=lambda paper: render_bibtex(paper),
         reading_minutes=reading_minutes,
-        plain=lambda html: re.sub(r"<[^>]+>", "", str(html)),
+        plain=plain_text,
+        text=lambda markdown, page_url, indent="": render_text(markdown, page_url, TEXT_WIDTH, indent),
+        wrap=wrap_text,
+        absolute_links=lambda html, page_url: absolutize(html, page_url),
         website_ld=lambda _: render_json_ld(website_data(site)),
         issue_ld=lambda issue: render_json_ld(issue_data(site, issue)),
         paper_ld=lambda record: render_json_ld(paper_data(site, record)),
@@ -98,10 +111,15 @@ def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
     return env
 
 
+def wrap_text(value, indent: str = "", first: str | None = None) -> str:
+    """Plain text wrapped at 72 columns for the email's text version; URLs are never broken."""
+    return "\n".join(textwrap.wrap(str(value), TEXT_WIDTH, initial_indent=indent if first is None else first,
+                                   subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+
+
 def feed_links(site: Site) -> tuple[tuple[str, str, str], ...]:
     """(title, type, site-relative path) of the site-wide feeds, linked from every page."""
-    return ((f"{site.title} (RSS)", "application/rss+xml", "feed.xml"),
-            (f"{site.title} (Atom)", "application/atom+xml", "atom.xml"))
+    return build_channels(site)[0].links
 
 
 def render_pages(env: jinja2.Environment, site: Site, catalog: Catalog) -> Iterator[tuple[str, str]]:
@@ -120,9 +138,12 @@ def render_pages(env: jinja2.Environment, site: Site, catalog: Catalog) -> Itera
         older = issues[index + 1] if index + 1 < len(issues) else None
         yield page("issue.html", f"{issue.url}index.html", issue=issue, newer=newer, older=older)
 
+    channels = build_channels(site)
+    category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
     for listing in catalog.categories:
         for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-            yield page("category.html", f"{pager.url}index.html", listing=listing, pager=pager)
+            yield page("category.html", f"{pager.url}index.html", listing=listing, pager=pager,
+                       page_feeds=category_feeds[listing.slug])
 
     for listing in catalog.tags:
         for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
@@ -136,6 +157,7 @@ def render_pages(env: jinja2.Environment, site: Site, catalog: Catalog) -> Itera
     yield page("tags.html", "tags/index.html", catalog=catalog)
     for standalone in site.pages:
         yield page("page.html", f"{standalone.url}index.html", standalone=standalone)
+    yield page("subscribe.html", "subscribe/index.html", channels=channels)
     yield page("404.html", "404.html")
 
 
@@ -169,3 +191,13 @@ def render_robots(site: Site) -> str:
 def render_feed_content(env: jinja2.Environment, issue: Issue) -> Markup:
     """The full HTML of an issue for feed readers, every link absolute."""
     return Markup(env.get_template("feed/issue.html").render(issue=issue))
+
+
+def render_paper_feed_content(env: jinja2.Environment, record: PaperRecord) -> Markup:
+    """The full HTML of a paper for the paper and category feeds: summary, links, issues."""
+    return Markup(env.get_template("feed/paper.html").render(record=record, paper=record.paper))
+
+
+def render_feed_stylesheet(env: jinja2.Environment) -> str:
+    """The XSLT stylesheet that shows an RSS or Atom feed as a page to people who open it."""
+    return env.get_template("feed.xsl").render()

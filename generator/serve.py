@@ -1,0 +1,303 @@
+"""``roundup serve``: build into a temporary folder, serve it on 127.0.0.1, rebuild when files change.
+
+The live-reload script and the error overlay are added to HTML responses only, never to a built file.
+A build that fails keeps the last good site served and shows its problems in the browser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import mimetypes
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import watchfiles
+
+from .build import build
+from .config import BuildOptions
+from .errors import BuildError, ContentError
+from .loader import load_content_files
+from .output import safe_target
+from .themes import find_themes_dir
+from .validate import validate_site
+
+STATUS_PATH = "/__roundup__/status"
+POLL_MS = 700
+
+LIVE_SCRIPT = """<script id="roundup-live">(function () {
+  var version = %(version)d;
+  function show(problems) {
+    var old = document.getElementById("roundup-overlay");
+    if (old) old.remove();
+    if (!problems.length) return;
+    var box = document.createElement("div");
+    box.id = "roundup-overlay";
+    box.setAttribute("role", "alert");
+    box.setAttribute("style", %(style)s);
+    var head = document.createElement("strong");
+    head.textContent = "roundup: the last change does not build; still showing the last good site";
+    var list = document.createElement("pre");
+    list.setAttribute("style", "white-space:pre-wrap;margin:1em 0 0");
+    list.textContent = problems.join("\\n");
+    box.append(head, list);
+    document.body.append(box);
+  }
+  function poll() {
+    fetch("%(status)s", {cache: "no-store"}).then(function (reply) { return reply.json(); })
+      .then(function (status) {
+        if (status.version !== version) { location.reload(); return; }
+        show(status.problems);
+      })
+      .catch(function () {})
+      .finally(function () { setTimeout(poll, %(poll)d); });
+  }
+  setTimeout(poll, %(poll)d);
+})();</script>"""
+OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2em;"
+                 "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What is served now: the last good build, and the problems of the latest attempt."""
+
+    root: Path | None = None
+    base_path: str = "/"
+    version: int = 0
+    problems: tuple[str, ...] = ()
+
+
+def render_overlay(problems: tuple[str, ...]) -> str:
+    if not problems:
+        return ""
+    items = html.escape("\n".join(problems))
+    return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>roundup: the last change '
+            f'does not build; still showing the last good site</strong><pre style="white-space:pre-wrap;'
+            f'margin:1em 0 0">{items}</pre></div>')
+
+
+def inject_live_reload(page: str, snapshot: Snapshot) -> str:
+    """The page with the reload script (and the overlay while a build fails) before </body>."""
+    script = LIVE_SCRIPT % {"version": snapshot.version, "status": STATUS_PATH, "poll": POLL_MS,
+                            "style": json.dumps(OVERLAY_STYLE)}
+    addition = render_overlay(snapshot.problems) + script
+    index = page.lower().rfind("</body>")
+    return page + addition if index < 0 else page[:index] + addition + page[index:]
+
+
+def describe_failure(error: Exception) -> tuple[str, ...]:
+    """One line per problem, ``path:line: field: message`` as in the terminal."""
+    if isinstance(error, ContentError):
+        return tuple(str(problem) for problem in error.problems if problem.severity == "error")
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return (f"{error.filename or error.name}:{error.lineno}: template: {error.message}",)
+    if isinstance(error, jinja2.TemplateError):
+        return (f"template: {type(error).__name__}: {error}",)
+    if isinstance(error, BuildError):
+        return (str(error),)
+    return (f"unexpected {type(error).__name__}: {error}",)
+
+
+def read_base_path(content_dir: Path) -> str | None:
+    """The path prefix of base_url in site.yaml (``/paper-roundup/``), or None when it cannot be read."""
+    files, _ = load_content_files(content_dir)
+    site = validate_site(files.site, []) if files.site else None
+    return site.base_path if site else None
+
+
+class DevServer:
+    """The preview server: start(), then stop(); rebuilds happen on a watcher thread."""
+
+    def __init__(self, options: BuildOptions, port: int = 8000, host: str = "127.0.0.1",
+                 echo: Callable[[str, bool], None] = lambda text, err: None, debounce_ms: int = 300):
+        self.options, self.host, self.requested_port = options, host, port
+        self.echo, self.debounce_ms = echo, debounce_ms
+        self.snapshot = Snapshot()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._watching = threading.Event()
+        self._build_lock = threading.Lock()
+        self._workdir: Path | None = None
+        self._httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1] if self._httpd else self.requested_port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{self.snapshot.base_path}"
+
+    def start(self) -> None:
+        """Listen (OSError when the port is taken), build once, then serve and watch in the background."""
+        self._httpd = ThreadingHTTPServer((self.host, self.requested_port), _make_handler(self))
+        self._httpd.daemon_threads = True
+        self._workdir = Path(tempfile.mkdtemp(prefix="roundup-serve-"))
+        self.rebuild()
+        self._spawn(self._httpd.serve_forever, "roundup-http")
+        self._spawn(self._watch, "roundup-watch")
+        self._watching.wait(timeout=10)  # changes made after start() returns are seen
+
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until stop() (or the timeout); True when stopped."""
+        return self._stop.wait(timeout)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._httpd is not None:
+            if any(thread.name == "roundup-http" for thread in self._threads):
+                self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def watched(self) -> list[Path]:
+        content = Path(self.options.content_dir)
+        themes = find_themes_dir(content, self.options.themes_dir)
+        return [path for path in (content, themes) if path.is_dir()]
+
+    def _watch(self) -> None:
+        try:
+            # yield_on_timeout: the first (empty) yield says the watcher is set up
+            for changes in watchfiles.watch(*self.watched(), stop_event=self._stop, debounce=self.debounce_ms,
+                                            step=50, rust_timeout=400, yield_on_timeout=True,
+                                            raise_interrupt=False):
+                self._watching.set()
+                if self._stop.is_set():
+                    return
+                if changes:
+                    self._on_change(changes)
+        except Exception as error:  # noqa: BLE001 - keep serving without live rebuilds
+            self.echo(f"Error: watching for changes stopped ({type(error).__name__}: {error}); "
+                      "restart 'roundup serve' to rebuild", True)
+        finally:
+            self._watching.set()
+
+    def _on_change(self, changes) -> None:
+        names = sorted({Path(path).name for _, path in changes})
+        self.echo(f"Changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", False)
+        self.rebuild()
+
+    def rebuild(self) -> Snapshot:
+        """Build the next version; on failure keep serving the last good one and record the problems."""
+        with self._build_lock:
+            current = self.snapshot
+            base_path = read_base_path(Path(self.options.content_dir)) or current.base_path
+            output = self._workdir / f"site-{current.version + 1}"
+            options = dataclasses.replace(self.options, output_dir=output,
+                                          base_url=f"http://{self.host}:{self.port}{base_path}")
+            started = time.perf_counter()
+            try:
+                result = build(options)
+            except Exception as error:  # noqa: BLE001 - any failure is shown, the server goes on
+                problems = describe_failure(error)
+                for line in problems:
+                    self.echo(line, True)
+                self.echo(f"Error: the site was not rebuilt ({len(problems)} problem"
+                          f"{'s' if len(problems) != 1 else ''}); still serving the last good one.", True)
+                self.snapshot = dataclasses.replace(current, problems=problems or ("the build failed",))
+                shutil.rmtree(output, ignore_errors=True)
+                return self.snapshot
+            for warning in result.warnings:
+                self.echo(str(warning), True)
+            self.echo(f"Built {result.pages} pages in {time.perf_counter() - started:.2f} s", False)
+            self.snapshot = Snapshot(output, base_path, current.version + 1)
+            if current.root is not None:  # keep one older version for requests still reading it
+                for old in self._workdir.glob("site-*"):
+                    if old not in (output, current.root):
+                        shutil.rmtree(old, ignore_errors=True)
+            return self.snapshot
+
+
+def _make_handler(server: DevServer):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "roundup-serve"
+
+        def log_message(self, format, *args):  # noqa: A002 - quiet: the terminal shows builds
+            pass
+
+        def do_HEAD(self):  # noqa: N802
+            self._respond(head=True)
+
+        def do_GET(self):  # noqa: N802
+            self._respond(head=False)
+
+        def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _redirect(self, location: str, head: bool):
+            self._send(302, b"", "text/plain", head, {"Location": location})
+
+        def _page(self, status: int, path: Path | None, snapshot: Snapshot, head: bool):
+            if path is None:
+                text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
+                        "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
+            else:
+                text = path.read_text(encoding="utf-8")
+            body = inject_live_reload(text, snapshot).encode("utf-8")
+            self._send(status, body, "text/html; charset=utf-8", head)
+
+        def _respond(self, head: bool):
+            snapshot = server.snapshot
+            path = unquote(urlsplit(self.path).path)
+            if path == STATUS_PATH:
+                body = json.dumps({"version": snapshot.version, "problems": list(snapshot.problems)}).encode()
+                return self._send(200, body, "application/json", head)
+            if snapshot.root is None:
+                return self._page(503, None, snapshot, head)
+            base = snapshot.base_path
+            if not path.startswith(base):
+                if base.startswith(path if path.endswith("/") else path + "/"):
+                    return self._redirect(base, head)
+                return self._not_found(snapshot, head)
+            try:
+                target = safe_target(snapshot.root, path[len(base):]) if path != base else snapshot.root
+                if target.is_dir():
+                    if not path.endswith("/"):
+                        return self._redirect(path + "/", head)
+                    target = target / "index.html"
+                found = target.is_file()
+            except (BuildError, ValueError, OSError):  # a way out of the folder, a NUL byte ...
+                found = False
+            if not found:
+                return self._not_found(snapshot, head)
+            content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if content_type == "text/html":
+                return self._page(200, target, snapshot, head)
+            if content_type.startswith("text/") or content_type.endswith(("xml", "javascript", "json")):
+                content_type += "; charset=utf-8"
+            self._send(200, target.read_bytes(), content_type, head)
+
+        def _not_found(self, snapshot: Snapshot, head: bool):
+            page = snapshot.root / "404.html" if snapshot.root else None
+            if page is not None and page.is_file():
+                return self._page(404, page, snapshot, head)
+            self._send(404, b"Not found", "text/plain; charset=utf-8", head)
+
+    return Handler

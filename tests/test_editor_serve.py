@@ -1,0 +1,205 @@
+"""`roundup serve`: in-process on 127.0.0.1 port 0; every wait is a bounded polling loop."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, run_cli
+from generator.config import BuildOptions
+from generator.serve import DevServer, inject_live_reload, Snapshot
+
+WAIT = 30  # seconds: generous, but every wait ends
+
+
+@pytest.fixture
+def content(tmp_path, monkeypatch) -> Path:
+    """The minimal content, published under a path prefix, with a copy of the default theme beside it."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", target)
+    site = target / "site.yaml"
+    site.write_text(site.read_text().replace("base_url: https://example.org/", "base_url: https://example.org/weekly/"))
+    shutil.copytree(Path(__file__).resolve().parent.parent / "themes" / "default", tmp_path / "themes" / "default")
+    monkeypatch.chdir(tmp_path)
+    return target
+
+
+@pytest.fixture
+def server(content):
+    messages: list[str] = []
+    dev = DevServer(BuildOptions(content_dir=content, future=True), port=0,
+                    echo=lambda text, err: messages.append(text))
+    dev.start()
+    dev.messages = messages
+    yield dev
+    dev.stop()
+
+
+def get(url: str) -> tuple[int, str, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return reply.status, reply.read().decode("utf-8"), dict(reply.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8"), dict(error.headers)
+
+
+def status(dev: DevServer) -> dict:
+    return json.loads(get(f"http://127.0.0.1:{dev.port}/__roundup__/status")[1])
+
+
+def change_until(path: Path, text: str, done, timeout: float = WAIT):
+    """Write the file, then poll until done() is true; rewrite it now and then in case an event was missed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        path.write_text(text)
+        rewrite_at = min(deadline, time.monotonic() + 8)
+        while time.monotonic() < rewrite_at:
+            result = done()
+            if result:
+                return result
+            time.sleep(0.1)
+    raise AssertionError(f"no rebuild seen within {timeout} s")
+
+
+def test_serves_the_site_under_the_base_path_with_the_reload_script(server, tmp_path):
+    assert server.url == f"http://127.0.0.1:{server.port}/weekly/"
+    code, page, headers = get(server.url)
+    assert code == 200 and headers["Cache-Control"] == "no-store"
+    html = BeautifulSoup(page, "html.parser")
+    assert html.select("script#roundup-live")
+    internal = [a["href"] for a in html.select("a[href^='/']")]
+    assert internal and all(href.startswith("/weekly/") for href in internal)
+    code, page, _ = get(server.url + "issues/2024-01-07/")
+    assert code == 200 and "First issue" in page
+    # XML is served as it was built: no script, absolute links to the local server
+    code, feed, headers = get(server.url + "feed.xml")
+    assert code == 200 and "roundup-live" not in feed
+    assert f"http://127.0.0.1:{server.port}/weekly/issues/2024-01-14/" in feed
+    # nothing outside the prefix, no way out of the folder; a folder without its slash is redirected
+    assert get(f"http://127.0.0.1:{server.port}/issues/2024-01-07/")[0] == 404
+    assert get(server.url + "..%2f..%2fcontent/site.yaml")[0] == 404
+    assert get(server.url + "index.html%00.txt")[0] == 404
+    assert get(server.url + "issues/2024-01-07")[0] == 200
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/")
+    reply = connection.getresponse()
+    assert (reply.status, reply.getheader("Location")) == (302, "/weekly/")
+    connection.close()
+    # the script is only in responses: never in a built file, and nothing is written to site/
+    assert not (tmp_path / "site").exists()
+    built = [path for path in Path(server.snapshot.root).rglob("*.html")]
+    assert built and not any("roundup-live" in path.read_text() for path in built)
+
+
+def test_a_change_is_rebuilt_and_an_error_shows_an_overlay_over_the_last_good_site(server, content):
+    issue = content / "issues" / "2024-01-07.yaml"
+    original = issue.read_text()
+    assert status(server) == {"version": 1, "problems": []}
+
+    change_until(issue, original.replace("title: First issue", "title: Renamed issue"),
+                 lambda: status(server)["version"] == 2)
+    page = BeautifulSoup(get(server.url + "issues/2024-01-07/")[1], "html.parser")
+    assert "Renamed issue" in page.get_text() and not page.select("#roundup-overlay")
+
+    broken = original.replace("title: First issue", "title: Broken issue").replace("date: 2024-01-07",
+                                                                                "date: 2024-01-32")
+    found = change_until(issue, broken, lambda: status(server)["problems"])
+    expected = ("content/issues/2024-01-07.yaml:2: date: '2024-01-32' is not a valid date "
+                "(expected YYYY-MM-DD, such as 2024-06-16)")
+    assert found == [expected]
+    assert status(server)["version"] == 2
+    page = BeautifulSoup(get(server.url + "issues/2024-01-07/")[1], "html.parser")
+    assert page.select_one("#roundup-overlay pre").get_text() == expected
+    assert "Renamed issue" in page.get_text()  # the last good site is still served
+    assert expected in server.messages  # and the terminal shows it too
+
+    change_until(issue, original, lambda: status(server)["version"] == 3)
+    assert status(server)["problems"] == []
+    page = BeautifulSoup(get(server.url + "issues/2024-01-07/")[1], "html.parser")
+    assert "First issue" in page.get_text() and not page.select("#roundup-overlay")
+
+
+def test_a_broken_template_is_shown_with_its_file_and_line(server, tmp_path):
+    template = tmp_path / "themes" / "default" / "templates" / "404.html"
+    found = change_until(template, template.read_text() + "\n{% if %}\n", lambda: status(server)["problems"])
+    assert len(found) == 1 and "404.html:" in found[0] and ": template: " in found[0]
+    assert get(server.url)[0] == 200
+
+
+def test_stop_closes_the_port(content):
+    dev = DevServer(BuildOptions(content_dir=content), port=0)
+    dev.start()
+    port = dev.port
+    dev.stop()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_when_the_first_build_fails_the_overlay_explains_why(content):
+    (content / "issues" / "2024-01-07.yaml").write_text("title: [broken\n")
+    dev = DevServer(BuildOptions(content_dir=content), port=0)
+    dev.start()
+    try:
+        code, page, _ = get(dev.url)
+        assert code == 503
+        assert "content/issues/2024-01-07.yaml:2: YAML syntax error" in page
+    finally:
+        dev.stop()
+
+
+def test_the_script_goes_before_the_closing_body_tag():
+    page = inject_live_reload("<html><body><p>x</p></body></html>", Snapshot(version=7))
+    assert page.index("roundup-live") < page.index("</body>")
+    assert "var version = 7;" in page
+
+
+def test_a_port_in_use_is_a_clear_error(content):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("serve", "--content", str(content), "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+
+
+def test_the_command_stops_cleanly_on_ctrl_c(content, tmp_path):
+    roundup = Path(sys.executable).parent / "roundup"
+    process = subprocess.Popen([str(roundup), "serve", "--content", str(content), "--port", "0"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while not any(line.startswith("Serving ") for line in lines) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.1)
+        serving = next(line for line in lines if line.startswith("Serving "))
+        url = serving.split()[1]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/weekly/")
+        assert get(url)[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    reader.join(timeout=10)
+    assert lines[-1] == "Stopped.\n"
+    assert "Traceback" not in process.stderr.read()
+    assert not os.path.exists(tmp_path / "site")
