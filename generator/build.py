@@ -2,68 +2,97 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .cache import digest, forget, load_cache, save_cache
 from .config import BuildOptions
 from .content import load_site
 from .email import render_email_html, render_email_text
 from .errors import BuildError, Problem
-from .feeds import render_feed_files
 from .model import build_catalog
-from .opml import render_opml
-from .output import StagedOutput
-from .render import (make_environment, page_urls, render_feed_content, render_feed_stylesheet, render_pages,
-                     render_paper_feed_content, render_robots, render_sitemap)
-from .syndication import OPML, STYLESHEET, build_channels, build_feeds
+from .output import StagedOutput, has_files
+from .parallel import parallel_map
+from .plan import Fingerprints, plan_site
+from .render import make_environment
 from .themes import find_themes_dir, load_theme
 from .validate import did_you_mean
+
+FEED_SUFFIXES = ("feed.xml", "atom.xml", "feed.json")
 
 
 @dataclass(frozen=True)
 class BuildResult:
     pages: int
     feeds: int
-    files: tuple[str, ...]
+    files: tuple[str, ...]  # written by this build (unchanged files are left alone)
     warnings: tuple[Problem, ...]
+    rendered: int = 0  # files made again because something they are made from changed
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None) -> BuildResult:
-    """Build the whole site; on any error the previous output is left as it was. progress(path) per page."""
-    site, warnings = load_site(options)
+    """Build the site; on any error the previous output is left as it was. progress(path) per file made.
+
+    Only files whose inputs changed since the last build are made again (see plan.py), in
+    parallel, and only files whose bytes changed are written.
+    """
+    cache = load_cache(options.output_dir, enabled=options.use_cache)
+    markdown: dict[str, str] = {}
+    site, warnings = load_site(options, cache, markdown)
     catalog = build_catalog(site)
     theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
-    env = make_environment(theme, site)
+    env = make_environment(theme, site, markdown)
+    artifacts = plan_site(env, site, catalog, theme)
+    fingerprints = Fingerprints(env, site)
+
+    output_dir = Path(options.output_dir)
+    occupied = has_files(output_dir)
+    trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
+    todo, fresh = [], {}
+    for artifact in artifacts:
+        fingerprint = fingerprints.of(artifact)
+        known = trusted.get(artifact.path)
+        if known and not os.path.isfile(os.path.join(output_dir, artifact.path)):
+            known = None  # removed by hand since: make it again
+        if fingerprint and known and known[0] == fingerprint:
+            fresh[artifact.path] = known
+        else:
+            todo.append((artifact, fingerprint, known[1] if known else None))
 
     output = StagedOutput(options.output_dir)
     try:
-        pages = []
-        for path, html in render_pages(env, site, catalog):
-            output.write(path, html)
-            pages.append(path)
-            progress(path)
-        feeds = build_feeds(site, catalog, lambda issue: render_feed_content(env, issue),
-                            lambda record: render_paper_feed_content(env, record))
-        feed_files = 0
-        for path, data in render_feed_files(site, feeds):
-            output.write(path, data)
-            feed_files += 1
-        output.write(STYLESHEET, render_feed_stylesheet(env))
-        output.write(OPML, render_opml(site, build_channels(site)))
-        for issue in site.issues:
-            output.write(f"{issue.url}email.html", render_email_html(env, site, issue))
-            output.write(f"{issue.url}email.txt", render_email_text(env, site, issue))
-        output.write("sitemap.xml", render_sitemap(site, catalog, page_urls(pages)))
-        output.write("robots.txt", render_robots(site))
-        for static_dir in theme.static_dirs:
-            output.copy_tree(static_dir, "static")
-        output.write(".nojekyll", "")  # GitHub Pages: serve files as they are
-        output.commit()
+        def make(job) -> tuple[str, str | None, str, bool]:
+            artifact, fingerprint, old_digest = job
+            data = artifact.make()
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            new_digest = digest(data)
+            changed = new_digest != old_digest
+            if changed:
+                output.write(artifact.path, data)
+            return artifact.path, fingerprint, new_digest, changed
+
+        made = parallel_map(make, todo, on_result=lambda result: progress(result[0]),
+                            group=lambda job: job[0].group)
+        staged = [path for path, _, _, changed in made if changed]
+        paths = {artifact.path for artifact in artifacts}
+        stale = sorted(path for path in trusted if path not in paths)
+        replace_all = occupied and not trusted  # no record of what is there: start afresh
+        outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _ in made}}
+        if staged or stale or outputs != cache.outputs or cache.changed:
+            forget(cache)  # until the new record is saved, the old one no longer describes the output
+            output.commit(staged, stale, replace_all)
+            cache.outputs = outputs
+            save_cache(cache)
+        else:
+            output.discard()
     except BaseException:
         output.discard()
         raise
-    return BuildResult(len(pages), feed_files, tuple(sorted(output.written)), tuple(warnings))
+    feeds = sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES))
+    return BuildResult(sum(1 for a in artifacts if a.is_page), feeds, tuple(sorted(staged)), tuple(warnings),
+                       rendered=len(made))
 
 
 def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:

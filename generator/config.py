@@ -18,6 +18,7 @@ class BuildOptions:
     build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH, else the newest issue's date
     today: dt.date | None = None  # issues dated after it are scheduled, not published; None: no limit
     future: bool = False  # publish scheduled issues too
+    use_cache: bool = True  # False: build everything again, ignoring .roundup-cache/
 
 
 def today_from_environment(environ=os.environ) -> dt.date:

@@ -3,18 +3,72 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from .cache import BuildCache, digest
 from .config import BuildOptions
 from .errors import ContentError, Problem
 from .hints import find_empty_categories, find_repeats
-from .loader import ContentFiles, load_content_files
+from .loader import ContentFiles, Source, load_content_files
+from .markup import prerender
 from .model import Issue, Site
+from .parallel import parallel_map
 from .validate import is_http_url, validate_issue, validate_page, validate_site
 
 
-def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[Problem]]:
-    """Validate every file; raise ContentError with all problems, or return the site and warnings."""
+@dataclass(frozen=True)
+class Checked:
+    """One issue file after validation, as a worker returns it."""
+
+    path: str
+    key: str
+    issue: Issue | None
+    problems: list[Problem]
+    markdown: dict[str, str]  # its Markdown texts rendered ahead, so no page renders them again
+
+
+def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, cache: BuildCache,
+                  render_ahead: bool) -> list[Checked]:
+    """Validate issue files, in parallel; files unchanged since the last build come from the cache."""
+    done, todo = {}, []
+    for source, slug in sources:
+        key = digest(site_key + source.text)
+        cached = cache.issues.get(source.path)
+        if cached and cached[0] == key:
+            done[source.path] = Checked(source.path, key, cached[1], list(cached[2]), {})
+        else:
+            todo.append((source, slug, key))
+
+    def check(job: tuple[Source, str, str]) -> Checked:
+        source, slug, key = job
+        problems: list[Problem] = []
+        issue = validate_issue(source, slug, site, problems)
+        markdown = {}
+        if issue is not None:
+            issue = dataclasses.replace(issue, digest=key)
+            if render_ahead:
+                markdown = prerender(issue, site.absolute(issue.url))
+        return Checked(source.path, key, issue, problems, markdown)
+
+    current = {source.path for source, _ in sources}
+    for path in [path for path in cache.issues if path not in current]:
+        del cache.issues[path]
+        cache.changed = True
+    for checked in parallel_map(check, todo, min_per_worker=4):  # an issue file is a lot of work
+        done[checked.path] = checked
+        if checked.issue is not None and not any(p.severity == "error" for p in checked.problems):
+            cache.issues[checked.path] = (checked.key, checked.issue, checked.problems)
+            cache.changed = True
+    return [done[source.path] for source, _ in sources]
+
+
+def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | None = None,
+               markdown: dict[str, str] | None = None) -> tuple[Site, list[Problem]]:
+    """Validate every file; raise ContentError with all problems, or return the site and warnings.
+
+    `markdown`, when given, receives the HTML of Markdown texts rendered while validating.
+    """
     problems: list[Problem] = []
     site = validate_site(files.site, problems) if files.site else None
     if site is None:
@@ -25,8 +79,7 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
                                     "(expected https://...)"))
         site = dataclasses.replace(site, base_url=options.base_url.rstrip("/") + "/")
 
-    issues: list[Issue] = []
-    sources_by_slug: dict[str, str] = {}
+    sources, sources_by_slug = [], {}
     for source in files.issues:
         slug = PurePath(source.path).stem
         if slug in sources_by_slug:
@@ -34,9 +87,15 @@ def build_site(files: ContentFiles, options: BuildOptions) -> tuple[Site, list[P
                                     f"{sources_by_slug[slug]} (expected one file per issue slug)"))
             continue
         sources_by_slug[slug] = source.path
-        issue = validate_issue(source, slug, site, problems)
-        if issue:
-            issues.append(issue)
+        sources.append((source, slug))
+    cache = cache if cache is not None else BuildCache(Path())
+    issues: list[Issue] = []
+    for checked in _check_issues(sources, site, digest(files.site.text), cache, markdown is not None):
+        problems += checked.problems
+        if checked.issue is not None:
+            issues.append(checked.issue)
+        if markdown is not None:
+            markdown.update(checked.markdown)
     issues = _assign_numbers(issues, problems)
 
     pages = []
@@ -85,10 +144,11 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]
     return numbered
 
 
-def load_site(options: BuildOptions) -> tuple[Site, list[Problem]]:
+def load_site(options: BuildOptions, cache: BuildCache | None = None,
+              markdown: dict[str, str] | None = None) -> tuple[Site, list[Problem]]:
     files, problems = load_content_files(Path(options.content_dir))
     try:
-        site, warnings = build_site(files, options)
+        site, warnings = build_site(files, options, cache, markdown)
     except ContentError as error:
         raise ContentError(problems + error.problems) from None
     if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -143,6 +144,7 @@ class Issue:
     period_end: dt.date | None = None
     draft: bool = False
     source_path: str = ""
+    digest: str = ""  # of the issue file's text: what the build cache compares
     date_line: int = 0
     number_line: int = 0
 
@@ -244,6 +246,10 @@ class Catalog:
     categories: tuple[Listing, ...]
     tags: tuple[Listing, ...]
     by_year: tuple[tuple[int, tuple[Issue, ...]], ...] = field(default=())
+
+    @functools.cached_property
+    def paper_index(self) -> dict[str, PaperRecord]:
+        return {record.paper.id: record for record in self.papers}
 
 
 def build_catalog(site: Site) -> Catalog:

@@ -1,4 +1,8 @@
-"""The only module that writes to disk: a fresh folder, swapped in whole at the end."""
+"""The only module that writes to the output: files are staged in a temporary folder, then moved in.
+
+A full build swaps the whole folder in; an incremental one moves only the changed files in and
+removes the files no longer made. Either way nothing is touched until every file is ready.
+"""
 
 from __future__ import annotations
 
@@ -26,23 +30,34 @@ class StagedOutput:
         self.output_dir = Path(output_dir).resolve()
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-build-", dir=self.output_dir.parent))
-        self.written: list[str] = []
+        self._folders: set[Path] = set()
 
-    def write(self, relative: str, data: str | bytes) -> None:
+    def write(self, relative: str, data: bytes) -> None:
+        """Stage one file (in the parent or in a build worker)."""
         target = safe_target(self.root, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.written.append(relative)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        target.write_bytes(data)
 
-    def copy_tree(self, source: Path, relative: str) -> None:
-        """Copy a static folder; later copies overwrite earlier ones (a theme over its parent)."""
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                self.write(f"{relative}/{path.relative_to(source).as_posix()}", path.read_bytes())
-
-    def commit(self) -> None:
-        """Swap the new site in: the old one is renamed aside first, then removed."""
+    def commit(self, staged: list[str], stale: list[str], replace_all: bool) -> None:
+        """Make the staged files the output: swap the whole folder, or move files in one by one."""
         os.chmod(self.root, 0o755)  # mkdtemp makes it private; a web server must read it
+        if replace_all or not self.output_dir.is_dir():
+            self._swap()
+            return
+        for relative in staged:
+            target = safe_target(self.output_dir, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(safe_target(self.root, relative), target)
+        for relative in stale:
+            target = safe_target(self.output_dir, relative)
+            target.unlink(missing_ok=True)
+            _remove_empty_folders(target.parent, self.output_dir)
+        self.discard()
+
+    def _swap(self) -> None:
+        """Swap the new site in: the old one is renamed aside first, then removed."""
         old = None
         if self.output_dir.exists():
             if not self.output_dir.is_dir():
@@ -59,3 +74,18 @@ class StagedOutput:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _remove_empty_folders(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
+
+
+def has_files(output_dir: Path) -> bool:
+    try:
+        with os.scandir(output_dir) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False

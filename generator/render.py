@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from html import unescape
-import textwrap
 from dataclasses import dataclass
 from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
@@ -14,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .bibtex import render_bibtex
-from .markup import absolutize, render_inline, render_markdown, render_text
+from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
 from .model import (Appearance, Catalog, Category, Entry, Issue, Listing, Page, Paper,
                     PaperRecord, Site, Tag)
 from .structured import issue_data, paper_data, render_json_ld, website_data
@@ -81,7 +80,18 @@ def reading_minutes(issue: Issue) -> int:
     return max(1, round(words / 230))
 
 
-def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
+def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None) -> jinja2.Environment:
+    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markup.prerender)."""
+    rendered = rendered if rendered is not None else {}
+
+    def markdown(text: str) -> Markup:
+        html = rendered.get(text)
+        return Markup(html) if html is not None else render_markdown(text)
+
+    def text(markdown: str, page_url: str, indent: str = "") -> str:
+        plain = rendered.get((markdown, page_url, indent))
+        return plain if plain is not None else render_text(markdown, page_url, TEXT_WIDTH, indent)
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme.template_dirs),
         autoescape=True,
@@ -93,14 +103,14 @@ def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
     env.filters.update(
         url=lambda target: site.base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
-        markdown=render_markdown,
+        markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,
         iso_date=lambda value: value.isoformat() if value else "",
         bibtex=lambda paper: render_bibtex(paper),
         reading_minutes=reading_minutes,
         plain=plain_text,
-        text=lambda markdown, page_url, indent="": render_text(markdown, page_url, TEXT_WIDTH, indent),
+        text=text,
         wrap=wrap_text,
         absolute_links=lambda html, page_url: absolutize(html, page_url),
         website_ld=lambda _: render_json_ld(website_data(site)),
@@ -113,8 +123,7 @@ def make_environment(theme: Theme, site: Site) -> jinja2.Environment:
 
 def wrap_text(value, indent: str = "", first: str | None = None) -> str:
     """Plain text wrapped at 72 columns for the email's text version; URLs are never broken."""
-    return "\n".join(textwrap.wrap(str(value), TEXT_WIDTH, initial_indent=indent if first is None else first,
-                                   subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+    return "\n".join(wrap_words(str(value), TEXT_WIDTH, indent if first is None else first, indent))
 
 
 def feed_links(site: Site) -> tuple[tuple[str, str, str], ...]:

@@ -48,12 +48,32 @@ def _is_json_data_block(element) -> bool:
     return True
 
 
-def dangers(html: str) -> list[str]:
-    """Every script element, event handler or script/data URL in an HTML document or fragment."""
+def _is_theme_script(element, script_path: str | None) -> bool:
+    """<script src="{script_path}name.js" [defer]></script>: the theme's own file, nothing inline.
+
+    Only a plain same-site path under the site's /static/js/ (script_path) counts: no other host or
+    scheme, no `..`, no query, no inline code and no attribute but src, defer and async.
+    """
+    if script_path is None or set(element.attrs) - {"src", "defer", "async"}:
+        return False
+    src = element.get("src")
+    if not isinstance(src, str) or element.contents:
+        return False
+    return re.fullmatch(re.escape(script_path) + r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.js", src) is not None
+
+
+def dangers(html: str, script_path: str | None = None) -> list[str]:
+    """Every script element, event handler or script/data URL in an HTML document or fragment.
+
+    script_path (e.g. "/site/static/js/") allows the theme's own external scripts from that folder
+    of the site, such as the paper page's copy button; feed and email content allows none.
+    """
     found = []
     for element in BeautifulSoup(html, "html.parser").find_all(True):
         if element.name == "script" and _is_json_data_block(element):
             continue  # structured data (JSON-LD): never executed
+        if element.name == "script" and _is_theme_script(element, script_path):
+            continue  # the theme's own file, e.g. the copy button: no content can reach it
         if element.name in DANGEROUS_ELEMENTS:
             found.append(f"<{element.name}> element")
         for attribute, value in element.attrs.items():
@@ -119,6 +139,22 @@ def test_the_hostile_fixture_carries_the_attacks():
     assert dangers('<script type="application/ld+json">{"name": "\\u003cscript\\u003e"}</script>') == []
     assert dangers('<script type="application/ld+json">{"name": "</script><script>alert(1)</script>"}') == [
         "<script> element", "<script> element"]
+    # the theme's own scripts from the site's /static/js/ where pages allow them, and nothing else
+    theme_js = BASE_PATH + "static/js/"
+    allowed = f'<script src="{theme_js}copy.js" defer></script>'
+    assert dangers(allowed, theme_js) == []
+    assert dangers(allowed) == ["<script> element"]  # feed and email content allows no script at all
+    for script in (f'<script src="{theme_js}copy.js">alert(1)</script>',
+                   f'<script src="{theme_js}../copy.js"></script>',
+                   f'<script src="{theme_js}copy.js?x=1"></script>',
+                   f'<script src="{theme_js}copy.js" type="text/html"></script>',
+                   f'<script src="{theme_js}copy.js" onload="alert(1)"></script>',
+                   f'<script src="https://evil.example{theme_js}copy.js"></script>',
+                   f'<script src="//evil.example{theme_js}copy.js"></script>',
+                   '<script src="/static/js/copy.js"></script>',  # outside the site's base path
+                   f'<script src="{BASE_PATH}tags/x/copy.js"></script>',
+                   f'<script src=" {theme_js}copy.js"></script>'):
+        assert "<script> element" in dangers(script, theme_js), script
 
 
 def test_no_page_contains_script_handlers_or_script_urls(hostile_build):
@@ -126,7 +162,7 @@ def test_no_page_contains_script_handlers_or_script_urls(hostile_build):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 10
     problems = [f"{page.relative_to(site)}: {problem}"
-                for page in pages for problem in dangers(page.read_text(encoding="utf-8"))]
+                for page in pages for problem in dangers(page.read_text(encoding="utf-8"), BASE_PATH + "static/js/")]
     assert problems == []
 
 
@@ -190,12 +226,14 @@ def test_tags_get_safe_slugs_and_their_own_pages(hostile_build):
 def test_every_file_is_written_inside_the_output_folder(hostile_build):
     root, site = hostile_build
     content = root / "content"
+    cache = site.parent / ".roundup-cache" / site.name  # the build cache, documented beside the output
     outside = [path for path in root.rglob("*")
                if path.is_file() and not path.resolve().is_relative_to(site.resolve())
-               and not path.resolve().is_relative_to(content.resolve())]
+               and not path.resolve().is_relative_to(content.resolve())
+               and not path.resolve().is_relative_to(cache.resolve())]
     assert outside == []
     assert sorted(p.name for p in (root / "a").iterdir()) == ["b"]
-    assert sorted(p.name for p in (root / "a" / "b").iterdir()) == ["site"]
+    assert sorted(p.name for p in (root / "a" / "b").iterdir()) == [".roundup-cache", "site"]
     for path in site.rglob("*"):
         assert ".." not in path.relative_to(site).parts
     assert (site / "tags").is_dir() and len(list((site / "tags").glob("*/index.html"))) >= len(TAGS)

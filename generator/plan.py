@@ -1,0 +1,169 @@
+"""Every file of the site as an Artifact: where it goes, how to make it, and what it is made from.
+
+An artifact's fingerprint hashes everything it is made from: the site settings, the templates it
+uses (with what they extend and include), and the issues it shows. A file whose fingerprint is
+unchanged since the last build is neither rendered nor written again.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from jinja2 import meta
+
+from . import __version__
+from .cache import digest
+from .email import render_email_html, render_email_text
+from .feeds import render_feed_files
+from .model import Catalog, Issue, Site
+from .opml import render_opml
+from .render import (PAPERS_PER_PAGE, paginate, render_feed_content, render_feed_stylesheet,
+                     render_paper_feed_content, render_robots, render_sitemap)
+from .syndication import OPML, STYLESHEET, build_channels, build_feeds
+from .themes import Theme
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str  # site-relative
+    make: Callable[[], str | bytes]
+    key: tuple | None  # what it is made from besides settings and templates; None: made every time
+    templates: tuple[str, ...] = ()
+    is_page: bool = False
+    group: str | None = None  # artifacts of one group share work, so one worker makes them all
+
+
+def issue_key(issue: Issue) -> tuple:
+    # The number is not in the file when it is derived from the issue's position by date.
+    return (issue.slug, issue.digest, issue.number)
+
+
+class Fingerprints:
+    """Fingerprints of artifacts for one build: settings, templates and the artifact's own key."""
+
+    def __init__(self, env: jinja2.Environment, site: Site):
+        self.env = env
+        self.base = digest(repr((__version__, _settings_of(site))))
+
+    @functools.cache
+    def template(self, name: str) -> str:
+        source, filename, _ = self.env.loader.get_source(self.env, name)
+        tree = self.env.parse(source, name, filename)
+        references = sorted(str(ref) for ref in meta.find_referenced_templates(tree))
+        if "None" in references:  # a template chosen at run time: depend on every template
+            references = sorted(self.env.list_templates())
+            references.remove(name)
+        return digest(source + "".join(self.template(ref) for ref in references))
+
+    def of(self, artifact: Artifact) -> str | None:
+        if artifact.key is None:
+            return None
+        templates = tuple(self.template(name) for name in artifact.templates)
+        return digest(repr((self.base, templates, artifact.key)))
+
+
+def _settings_of(site: Site) -> str:
+    """Everything in the site but its issues: title, base URL, categories, pages, build date ..."""
+    return repr(tuple((name, getattr(site, name)) for name in site.__dataclass_fields__ if name != "issues"))
+
+
+def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme) -> list[Artifact]:
+    """Every file of the site, pages first; feeds, email and site-wide files after them."""
+    artifacts: list[Artifact] = []
+    everything = tuple(issue_key(issue) for issue in site.issues)
+
+    def page(template: str, path: str, key: tuple, **context) -> None:
+        url = path.removesuffix("index.html")
+        render = functools.partial(_render, env, template, page_url=url, **context)
+        artifacts.append(Artifact(path, render, key, (template,), is_page=True))
+
+    for pager in paginate(site.issues, site.per_page, ""):
+        page("index.html", f"{pager.url}index.html",
+             ("home", pager.number, pager.count, tuple(issue_key(issue) for issue in pager.items)), pager=pager)
+
+    issues = site.issues
+    for index, issue in enumerate(issues):
+        newer = issues[index - 1] if index > 0 else None
+        older = issues[index + 1] if index + 1 < len(issues) else None
+        neighbours = tuple(issue_key(other) if other else None for other in (newer, older))
+        page("issue.html", f"{issue.url}index.html", ("issue", issue_key(issue), neighbours),
+             issue=issue, newer=newer, older=older)
+
+    channels = build_channels(site)
+    category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
+    for template, listings in (("category.html", catalog.categories), ("tag.html", catalog.tags)):
+        for listing in listings:
+            extra = {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
+            for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
+                shown = tuple((issue_key(a.issue), a.entry.number) for a in pager.items)
+                page(template, f"{pager.url}index.html",
+                     (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown),
+                     listing=listing, pager=pager, **extra)
+
+    for record in catalog.papers:
+        page("paper.html", f"{record.paper.page_url}index.html",
+             ("paper", record.paper.id, tuple((issue_key(a.issue), a.entry.number) for a in record.appearances)),
+             record=record, paper=record.paper, category=site.category(record.paper.category))
+
+    page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
+    page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
+    for standalone in site.pages:
+        page("page.html", f"{standalone.url}index.html", ("page",), standalone=standalone)
+    page("subscribe.html", "subscribe/index.html", ("subscribe",), channels=channels)
+    page("404.html", "404.html", ("404",))
+
+    artifacts += _feed_artifacts(env, site, catalog)
+    for issue in site.issues:
+        key = ("email", issue_key(issue))
+        artifacts.append(Artifact(f"{issue.url}email.html", functools.partial(render_email_html, env, site, issue),
+                                  key, ("email/issue.html", "email/email.css")))
+        artifacts.append(Artifact(f"{issue.url}email.txt", functools.partial(render_email_text, env, site, issue),
+                                  key, ("email/issue.txt",)))
+    page_urls = sorted(a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html"))
+    artifacts.append(Artifact("sitemap.xml", functools.partial(render_sitemap, site, catalog, page_urls), None))
+    artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
+    artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
+    artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml",)))
+    artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))  # GitHub Pages: serve files as they are
+    artifacts += _static_artifacts(theme)
+    return artifacts
+
+
+def _render(env: jinja2.Environment, template: str, **context) -> str:
+    return env.get_template(template).render(**context)
+
+
+def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> list[Artifact]:
+    """Feed files: made together (their entries are shared), so one worker makes them all."""
+    newest = site.issues[: site.feed_items]
+    shown = {issue_key(issue) for issue in newest}
+    for issue in newest:  # paper entries also name the other issues a paper appeared in
+        for entry in issue.entries:
+            record = catalog.paper_index[entry.paper.id]
+            shown.update(issue_key(a.issue) for a in record.appearances)
+    key = ("feeds", tuple(sorted(shown)))
+
+    @functools.cache
+    def files() -> dict[str, bytes]:
+        feeds = build_feeds(site, catalog, lambda issue: render_feed_content(env, issue),
+                            lambda record: render_paper_feed_content(env, record))
+        return dict(render_feed_files(site, feeds))
+
+    paths = [file.path for channel in build_channels(site) for file in channel.files]
+    return [Artifact(path, functools.partial(lambda p: files()[p], path), key, ("feed/issue.html", "feed/paper.html"),
+                     group="feeds") for path in paths]
+
+
+def _static_artifacts(theme: Theme) -> list[Artifact]:
+    """Theme files copied to /static/; a theme's file replaces the one of the theme it extends."""
+    files: dict[str, Path] = {}
+    for folder in theme.static_dirs:  # base theme first
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                files[f"static/{path.relative_to(folder).as_posix()}"] = path
+    return [Artifact(relative, path.read_bytes, ("static", digest(path.read_bytes())))
+            for relative, path in sorted(files.items())]
