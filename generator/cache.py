@@ -2,7 +2,8 @@
 
 It lives in `.roundup-cache/<output folder name>/` beside the output folder. It only ever saves
 work: a missing, stale or unreadable cache means a full build, and deleting it never changes
-the output.
+the output. `state.pickle` is small and read by every build; `issues/<key>.pickle` holds one
+validated issue each, read only when some input changed, and written only when that issue is.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from . import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 4
+_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
 
 
 def digest(data: bytes | str) -> str:
@@ -28,15 +30,25 @@ class BuildCache:
     """Loaded at the start of a build, saved after a successful one."""
 
     folder: Path
+    enabled: bool = True
+    inputs: str = ""  # digest of every input of the last build: equal means nothing to do
+    summary: tuple = ()  # the last build's result (pages, feeds, warnings), for a build with nothing to do
     # site-relative path -> (fingerprint of its inputs, digest of its bytes)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # issue file path -> (digest of the file and site settings, validated Issue, its warnings)
-    issues: dict[str, tuple[str, object, list]] = field(default_factory=dict)
-    changed: bool = False  # issues were added to the cache during this build
+    new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
+    used_issues: set[str] = field(default_factory=set)
 
-    @property
-    def file(self) -> Path:
-        return self.folder / "cache.pickle"
+    def issue(self, key: str) -> tuple | None:
+        """(validated Issue, its problems, its Markdown rendered ahead) for an issue file's key."""
+        self.used_issues.add(key)
+        if key in self.new_issues:
+            return self.new_issues[key]
+        entry = _read(self.folder / "issues" / f"{key}.pickle") if self.enabled else None
+        return entry if isinstance(entry, tuple) and len(entry) == 3 else None
+
+    def add_issue(self, key: str, entry: tuple) -> None:
+        self.used_issues.add(key)
+        self.new_issues[key] = entry
 
 
 def cache_folder(output_dir: Path) -> Path:
@@ -44,37 +56,49 @@ def cache_folder(output_dir: Path) -> Path:
     return output_dir.parent / ".roundup-cache" / output_dir.name
 
 
+def _read(path: Path):
+    try:
+        with open(path, "rb") as stream:
+            stamp, data = pickle.load(stream)
+    except _ERRORS:
+        return None
+    return data if stamp == (CACHE_FORMAT, __version__) else None
+
+
+def _write(path: Path, data) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(((CACHE_FORMAT, __version__), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
 def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
     folder = cache_folder(output_dir)
-    empty = BuildCache(folder)
-    if not enabled:
-        return empty
-    try:
-        with open(folder / "cache.pickle", "rb") as stream:
-            stamp, outputs, issues = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return empty
-    if stamp != (CACHE_FORMAT, __version__):
-        return empty
-    return BuildCache(folder, outputs, issues)
+    state = _read(folder / "state.pickle") if enabled else None
+    if not (isinstance(state, tuple) and len(state) == 3):
+        return BuildCache(folder, enabled)
+    inputs, summary, outputs = state
+    return BuildCache(folder, enabled, inputs, summary, outputs)
 
 
 def save_cache(cache: BuildCache) -> None:
     """Write the cache atomically; failing to save only costs the next build time."""
     try:
-        cache.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache.folder, prefix=".cache-")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(((CACHE_FORMAT, __version__), cache.outputs, cache.issues), stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache.file)
+        issues = cache.folder / "issues"
+        issues.mkdir(parents=True, exist_ok=True)
+        for key, entry in cache.new_issues.items():
+            _write(issues / f"{key}.pickle", entry)
+        for path in issues.glob("*.pickle"):  # issues edited or deleted since
+            if path.stem not in cache.used_issues:
+                path.unlink(missing_ok=True)
+        _write(cache.folder / "state.pickle", (cache.inputs, cache.summary, cache.outputs))
     except OSError:
         pass
 
 
 def forget(cache: BuildCache) -> None:
-    """Drop the cache file, e.g. before a build that may leave the output half-updated."""
+    """Drop the record of the outputs, e.g. before a build that may leave the output half-updated."""
     try:
-        cache.file.unlink()
+        (cache.folder / "state.pickle").unlink()
     except OSError:
         pass

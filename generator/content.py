@@ -33,10 +33,10 @@ def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, 
     """Validate issue files, in parallel; files unchanged since the last build come from the cache."""
     done, todo = {}, []
     for source, slug in sources:
-        key = digest(site_key + source.text)
-        cached = cache.issues.get(source.path)
-        if cached and cached[0] == key:
-            done[source.path] = Checked(source.path, key, cached[1], list(cached[2]), {})
+        key = digest(site_key + source.path + source.text)
+        cached = cache.issue(key)
+        if cached:
+            done[source.path] = Checked(source.path, key, cached[0], list(cached[1]), cached[2])
         else:
             todo.append((source, slug, key))
 
@@ -51,15 +51,10 @@ def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, 
                 markdown = prerender(issue, site.absolute(issue.url))
         return Checked(source.path, key, issue, problems, markdown)
 
-    current = {source.path for source, _ in sources}
-    for path in [path for path in cache.issues if path not in current]:
-        del cache.issues[path]
-        cache.changed = True
     for checked in parallel_map(check, todo, min_per_worker=4):  # an issue file is a lot of work
         done[checked.path] = checked
         if checked.issue is not None and not any(p.severity == "error" for p in checked.problems):
-            cache.issues[checked.path] = (checked.key, checked.issue, checked.problems)
-            cache.changed = True
+            cache.add_issue(checked.key, (checked.issue, checked.problems, checked.markdown))
     return [done[source.path] for source, _ in sources]
 
 
@@ -88,9 +83,11 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
             continue
         sources_by_slug[slug] = source.path
         sources.append((source, slug))
-    cache = cache if cache is not None else BuildCache(Path())
+    cache = cache if cache is not None else BuildCache(Path(), enabled=False)
     issues: list[Issue] = []
-    for checked in _check_issues(sources, site, digest(files.site.text), cache, markdown is not None):
+    # The base URL is in the key: Markdown rendered ahead for email holds absolute links.
+    site_key = digest(files.site.text + site.base_url)
+    for checked in _check_issues(sources, site, site_key, cache, markdown is not None):
         problems += checked.problems
         if checked.issue is not None:
             issues.append(checked.issue)
@@ -144,9 +141,10 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]
     return numbered
 
 
-def load_site(options: BuildOptions, cache: BuildCache | None = None,
-              markdown: dict[str, str] | None = None) -> tuple[Site, list[Problem]]:
-    files, problems = load_content_files(Path(options.content_dir))
+def load_site(options: BuildOptions, cache: BuildCache | None = None, markdown: dict[str, str] | None = None,
+              loaded: tuple[ContentFiles, list[Problem]] | None = None) -> tuple[Site, list[Problem]]:
+    """`loaded`: the content files when the caller has read them already (load_content_files)."""
+    files, problems = loaded or load_content_files(Path(options.content_dir))
     try:
         site, warnings = build_site(files, options, cache, markdown)
     except ContentError as error:

@@ -165,6 +165,10 @@ class ContentFiles:
     issues: tuple[Source, ...]
     pages: tuple[Source, ...]
 
+    @property
+    def all_sources(self) -> tuple[Source, ...]:
+        return ((self.site,) if self.site else ()) + self.issues + self.pages
+
 
 def load_content_files(content_dir: Path) -> tuple[ContentFiles, list[Problem]]:
     problems: list[Problem] = []

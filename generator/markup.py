@@ -73,8 +73,9 @@ def prerender(issue, page_url: str) -> dict:
     rendered = {}
     for text, indent in [(issue.intro, "")] + [(entry.paper.summary, "    ") for entry in issue.entries]:
         if text:
-            rendered[text] = str(render_markdown(text))
-            rendered[(text, page_url, indent)] = render_text(text, page_url, 72, indent)
+            tokens = _RENDERER.parse(text)  # parsed once for both forms
+            rendered[text] = _RENDERER.renderer.render(tokens, _RENDERER.options, {})
+            rendered[(text, page_url, indent)] = render_text(text, page_url, 72, indent, tokens)
     return rendered
 
 
@@ -95,8 +96,11 @@ def wrap_words(text: str, width: int, first: str, rest: str) -> list[str]:
     return lines
 
 
-def render_text(text: str, page_url: str, width: int = 72, indent: str = "") -> str:
-    """Markdown as readable plain text wrapped at ``width``: every link as ``label (full URL)``."""
+def render_text(text: str, page_url: str, width: int = 72, indent: str = "", tokens: list | None = None) -> str:
+    """Markdown as readable plain text wrapped at ``width``: every link as ``label (full URL)``.
+
+    `tokens`, when given, are the text already parsed by the Markdown renderer.
+    """
     lines: list[str] = []
     lists: list[list] = []  # per open list: [ordered, next number]
     marker, quote, row, last_was_item = "", 0, None, False
@@ -116,7 +120,7 @@ def render_text(text: str, page_url: str, width: int = 72, indent: str = "") -> 
             lines.extend(wrap_words(segment, width, start, rest) or [start.rstrip()])
         last_was_item, marker = bool(marker) or (tight and last_was_item), ""
 
-    for token in _RENDERER.parse(text or ""):
+    for token in tokens if tokens is not None else _RENDERER.parse(text or ""):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             lists.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])

@@ -48,22 +48,30 @@ class Fingerprints:
     def __init__(self, env: jinja2.Environment, site: Site):
         self.env = env
         self.base = digest(repr((__version__, _settings_of(site))))
+        self.every_issue = digest(repr(tuple(issue_key(issue) for issue in site.issues)))
 
     @functools.cache
-    def template(self, name: str) -> str:
+    def _template(self, name: str) -> tuple[str, bool]:
+        """(digest of the template and all it extends or includes, whether any of them reads site.issues)."""
         source, filename, _ = self.env.loader.get_source(self.env, name)
         tree = self.env.parse(source, name, filename)
         references = sorted(str(ref) for ref in meta.find_referenced_templates(tree))
         if "None" in references:  # a template chosen at run time: depend on every template
             references = sorted(self.env.list_templates())
             references.remove(name)
-        return digest(source + "".join(self.template(ref) for ref in references))
+        reads_issues = any(node.attr == "issues" and isinstance(node.node, jinja2.nodes.Name)
+                           and node.node.name == "site" for node in tree.find_all(jinja2.nodes.Getattr))
+        parts = [self._template(ref) for ref in references]
+        return (digest(source + "".join(part[0] for part in parts)),
+                reads_issues or any(part[1] for part in parts))
 
     def of(self, artifact: Artifact) -> str | None:
         if artifact.key is None:
             return None
-        templates = tuple(self.template(name) for name in artifact.templates)
-        return digest(repr((self.base, templates, artifact.key)))
+        templates = tuple(self._template(name) for name in artifact.templates)
+        # A template that lists issues itself (say, the latest three on the 404 page) depends on all.
+        issues = self.every_issue if any(reads for _, reads in templates) else ""
+        return digest(repr((self.base, tuple(d for d, _ in templates), issues, artifact.key)))
 
 
 def _settings_of(site: Site) -> str:

@@ -99,6 +99,8 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates on every include
+        cache_size=-1,
     )
     env.filters.update(
         url=lambda target: site.base_path + site_path(target),

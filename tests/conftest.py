@@ -27,6 +27,16 @@ def build(content: Path, output: Path, *extra: str, env: dict | None = None):
     return result
 
 
+def themed_content(target: Path, theme: str) -> Path:
+    """A copy of the sample content at target, with `theme:` in site.yaml set to theme."""
+    shutil.copytree(SAMPLE_CONTENT, target)
+    site_yaml = target / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    assert "\ntheme: default\n" in text, "the sample's site.yaml names its theme"
+    site_yaml.write_text(text.replace("\ntheme: default\n", f"\ntheme: {theme}\n"), encoding="utf-8")
+    return target
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -44,4 +54,13 @@ def sample_site(tmp_path_factory) -> Path:
     """The shipped sample content, built once per test session."""
     output = tmp_path_factory.mktemp("sample") / "site"
     build(SAMPLE_CONTENT, output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def classic_site(tmp_path_factory) -> Path:
+    """The sample content built with the shipped `classic` theme, once per test session."""
+    root = tmp_path_factory.mktemp("classic")
+    output = root / "site"
+    build(themed_content(root / "content", "classic"), output)
     return output

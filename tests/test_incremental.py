@@ -183,3 +183,16 @@ def test_no_cache_flag_builds_everything_again(project, tmp_path):
     result = run_cli("build", "--no-cache", "--content", str(project / "content"), "--output", str(project / "site"))
     assert result.exit_code == 0, result.output
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_a_template_that_lists_issues_itself_is_made_again_when_they_change(project, tmp_path):
+    # the About page of a theme may show the latest issue: it then depends on every issue
+    (project / "content" / "pages").mkdir(exist_ok=True)
+    (project / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n")
+    edit(project / "themes" / "default" / "templates" / "page.html", "{% block content %}",
+         "{% block content %}<p class=\"latest\">{{ site.issues[0].title }}</p>")
+    rebuild(project)
+    edit(project / "content" / "issues" / "2024-01-21.yaml", "title: Third issue", "title: Newest Title")
+    rebuild(project)
+    assert "Newest Title" in (project / "site" / "about" / "index.html").read_text()
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -22,3 +23,14 @@ def require(path_or_command: str | Path, why: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(message + " (CI=true: the tool must be installed, see .ci/run and the Makefile)")
     pytest.skip(message)
+
+
+def require_module(name: str, why: str):
+    """Import and return a Python module, or skip (fail under CI=true) with a clear reason."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        message = f"Python module {name} is not installed: {why}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: it must be installed, see pyproject.toml's test extras)")
+        pytest.skip(message)
