@@ -200,7 +200,9 @@ class DevServer:
         with self._build_lock:
             current = self.snapshot
             base_path = read_base_path(Path(self.options.content_dir)) or current.base_path
-            output = self._workdir / f"site-{current.version + 1}"
+            # One folder, built incrementally (the build cache sits beside it): only what changed is
+            # made again, and a failed build leaves the folder as it was.
+            output = self._workdir / "site"
             options = dataclasses.replace(self.options, output_dir=output,
                                           base_url=f"http://{self.host}:{self.port}{base_path}")
             started = time.perf_counter()
@@ -213,16 +215,11 @@ class DevServer:
                 self.echo(f"Error: the site was not rebuilt ({len(problems)} problem"
                           f"{'s' if len(problems) != 1 else ''}); still serving the last good one.", True)
                 self.snapshot = dataclasses.replace(current, problems=problems or ("the build failed",))
-                shutil.rmtree(output, ignore_errors=True)
                 return self.snapshot
             for warning in result.warnings:
                 self.echo(str(warning), True)
             self.echo(f"Built {result.pages} pages in {time.perf_counter() - started:.2f} s", False)
             self.snapshot = Snapshot(output, base_path, current.version + 1)
-            if current.root is not None:  # keep one older version for requests still reading it
-                for old in self._workdir.glob("site-*"):
-                    if old not in (output, current.root):
-                        shutil.rmtree(old, ignore_errors=True)
             return self.snapshot
 
 
