@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .bibtex import render_bibtex
 from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
-from .model import (Appearance, Catalog, Category, Entry, Issue, Listing, Page, Paper,
+from .model import (Appearance, Catalog, Category, Issue, Listing, Page, Paper,
                     PaperRecord, Site, Tag)
 from .structured import issue_data, paper_data, render_json_ld, website_data
 from .syndication import build_channels

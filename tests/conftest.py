@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -39,6 +40,16 @@ def themed_content(target: Path, theme: str) -> Path:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def assert_site_link_resolves(site: Path, base_url: str, href: str) -> None:
+    """An absolute link into the built site names an existing file, and its #fragment an element."""
+    parts = urlsplit(href)
+    relative = unquote(parts.path[len(urlsplit(base_url).path):])
+    target = site / relative / "index.html" if relative.endswith("/") or not relative else site / relative
+    assert target.is_file(), href
+    if parts.fragment:
+        assert soup(target).find(id=parts.fragment) is not None, href
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Comment
 
-from conftest import SAMPLE_CONTENT, build, run_cli, soup
+from conftest import SAMPLE_CONTENT, assert_site_link_resolves, build, run_cli, soup
 
 BASE_URL = "https://example.github.io/paper-roundup/"
 JUNE = "2024-06-16"
@@ -107,12 +107,7 @@ def test_every_link_and_image_is_absolute_and_the_site_links_resolve(sample_site
             parts = urlsplit(a["href"])
             assert parts.scheme in ("http", "https") and parts.netloc, a["href"]
             if a["href"].startswith(BASE_URL):
-                relative = unquote(parts.path[len(urlsplit(BASE_URL).path):])
-                target = sample_site / relative / "index.html" if relative.endswith("/") or not relative \
-                    else sample_site / relative
-                assert target.is_file(), a["href"]
-                if parts.fragment:
-                    assert soup(target).find(id=parts.fragment) is not None, a["href"]
+                assert_site_link_resolves(sample_site, BASE_URL, a["href"])
                 checked += 1
     assert checked > 150
 
