@@ -21,7 +21,7 @@ def bibtex_key(paper: Paper) -> str:
     return f"{surname.lower()}{year}{word.lower()}"
 
 
-def render_bibtex(paper: Paper) -> str:
+def render_bibtex(paper: Paper, key: str = "") -> str:
     fields = [("title", "{" + _escape(paper.title) + "}")]
     if paper.authors:
         fields.append(("author", " and ".join(_escape(name) for name in paper.authors)))
@@ -35,4 +35,27 @@ def render_bibtex(paper: Paper) -> str:
         fields.append(("url", paper.url))
         kind = "@misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"{kind}{{{bibtex_key(paper)},\n{body}\n}}\n"
+    return f"{kind}{{{key or bibtex_key(paper)},\n{body}\n}}\n"
+
+
+def render_bibliography(papers: list[Paper]) -> str:
+    """A .bib file of papers in order; a key taken by an earlier entry gets a suffix (b, c ...)."""
+    entries, taken = [], set()
+    for paper in papers:
+        base = key = bibtex_key(paper)
+        count = 0
+        while key in taken:
+            count += 1
+            key = base + _letters(count)
+        taken.add(key)
+        entries.append(render_bibtex(paper, key))
+    return "\n".join(entries)
+
+
+def _letters(number: int) -> str:
+    """1 -> b, 2 -> c ... 25 -> z, 26 -> ba: letters, so the key stays a plain word."""
+    letters = ""
+    while number:
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return letters

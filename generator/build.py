@@ -22,6 +22,7 @@ from .output import StagedOutput, has_files
 from .parallel import parallel_map
 from .plan import Fingerprints, plan_site
 from .render import make_environment
+from .search import is_search_file, tool_stamp, update_search_index
 from .themes import find_themes_dir, load_theme
 from .validate import did_you_mean
 
@@ -98,16 +99,19 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                             group=lambda job: job[0].group)
         staged = [path for path, _, _, changed in made if changed]
         paths = {artifact.path for artifact in artifacts}
-        stale = sorted(path for path in trusted if path not in paths)
+        stale = sorted(path for path in trusted if path not in paths and not is_search_file(path))
         replace_all = occupied and not trusted  # no record of what is there: start afresh
         outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _ in made}}
         forget(cache)  # until the new record is saved, the old one no longer describes the output
         output.commit(staged, stale, replace_all)
+        search = update_search_index(output_dir, outputs, trusted)  # reads the pages just committed
+        outputs.update(search.files)
     except BaseException:
         output.discard()
         raise
     result = BuildResult(sum(1 for a in artifacts if a.is_page), sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES)),
-                         tuple(sorted(staged)), tuple(warnings), rendered=len(made))
+                         tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
+                         rendered=len(made))
     cache.outputs, cache.inputs = outputs, inputs
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
@@ -130,7 +134,7 @@ def paused_garbage_collection() -> Iterator[None]:
 
 def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -> str:
     """One digest of everything a build reads: content, themes, options and the generator itself."""
-    parts = [__version__, repr(options), *(source.path + "\0" + source.text for source in files.all_sources)]
+    parts = [__version__, repr(options), tool_stamp(), *(source.path + "\0" + source.text for source in files.all_sources)]
     for folder, _, names in sorted(os.walk(themes_dir)):
         for name in sorted(names):
             path = os.path.join(folder, name)

@@ -28,6 +28,12 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))
                      *(f"lpt{i}" for i in range(10))}
 
 
+@functools.lru_cache(maxsize=65536)
+def author_url(name: str) -> str:
+    """The author page of a name: ``authors/<slug>/``; names with the same slug share it, like tags."""
+    return f"authors/{slugify(name, 'author')}/"
+
+
 @dataclass(frozen=True)
 class Author:
     name: str
@@ -153,6 +159,11 @@ class Issue:
         return f"issues/{self.slug}/"
 
     @property
+    def bib_url(self) -> str:
+        """Every paper of the issue as one BibTeX file."""
+        return f"issues/{self.slug}/papers.bib"
+
+    @property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(entry for section in self.sections for entry in section.entries)
 
@@ -245,6 +256,7 @@ class Catalog:
     papers: tuple[PaperRecord, ...]
     categories: tuple[Listing, ...]
     tags: tuple[Listing, ...]
+    authors: tuple[Listing, ...] = ()
     by_year: tuple[tuple[int, tuple[Issue, ...]], ...] = field(default=())
 
     @functools.cached_property
@@ -258,6 +270,8 @@ def build_catalog(site: Site) -> Catalog:
     by_category: dict[str, list[Appearance]] = {c.slug: [] for c in site.categories}
     by_tag: dict[str, list[Appearance]] = {}
     tag_names: dict[str, str] = {}
+    by_author: dict[str, list[Appearance]] = {}
+    author_names: dict[str, str] = {}
     for appearance in appearances:  # issues are newest first, so lists are too
         paper = appearance.entry.paper
         by_paper.setdefault(paper.id, []).append(appearance)
@@ -265,14 +279,20 @@ def build_catalog(site: Site) -> Catalog:
         for tag in paper.tags:  # tags are unique per paper (validate), so no duplicates here
             by_tag.setdefault(tag.slug, []).append(appearance)
             tag_names.setdefault(tag.slug, tag.name)
+        for url in dict.fromkeys(author_url(name) for name in paper.authors):  # a name listed twice counts once
+            by_author.setdefault(url, []).append(appearance)
+        for name in paper.authors:
+            author_names.setdefault(author_url(name), name)  # the newest spelling names the page
     papers = tuple(PaperRecord(found[0].entry.paper, tuple(found))
                    for _, found in sorted(by_paper.items()))
     categories = tuple(Listing(c.slug, c.name, c.url, tuple(by_category[c.slug]), c.description)
                        for c in site.categories)
     tags = tuple(Listing(slug, tag_names[slug], f"tags/{slug}/", tuple(found), kind="tag")
                  for slug, found in sorted(by_tag.items()))
+    authors = tuple(Listing(url.split("/")[1], author_names[url], url, tuple(found), kind="author")
+                    for url, found in sorted(by_author.items()))
     years: dict[int, list[Issue]] = {}
     for issue in site.issues:
         years.setdefault(issue.date.year, []).append(issue)
     by_year = tuple((year, tuple(issues)) for year, issues in sorted(years.items(), reverse=True))
-    return Catalog(papers, categories, tags, by_year)
+    return Catalog(papers, categories, tags, authors, by_year)

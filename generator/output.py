@@ -50,10 +50,7 @@ class StagedOutput:
             target = safe_target(self.output_dir, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(safe_target(self.root, relative), target)
-        for relative in stale:
-            target = safe_target(self.output_dir, relative)
-            target.unlink(missing_ok=True)
-            _remove_empty_folders(target.parent, self.output_dir)
+        remove_files(self.output_dir, stale)
         self.discard()
 
     def _swap(self) -> None:
@@ -72,6 +69,14 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def remove_files(output_dir: Path, stale: list[str]) -> None:
+    """Remove files no longer made from the output, and the folders they leave empty."""
+    for relative in stale:
+        target = safe_target(output_dir, relative)
+        target.unlink(missing_ok=True)
+        _remove_empty_folders(target.parent, output_dir)
 
 
 def _remove_empty_folders(folder: Path, root: Path) -> None:

@@ -16,11 +16,13 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
+from .bibtex import render_bibliography
 from .cache import digest
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
 from .model import Catalog, Issue, Site
 from .opml import render_opml
+from .related import find_related
 from .render import (PAPERS_PER_PAGE, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
 from .syndication import OPML, STYLESHEET, build_channels, build_feeds
@@ -103,7 +105,9 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
 
     channels = build_channels(site)
     category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
-    for template, listings in (("category.html", catalog.categories), ("tag.html", catalog.tags)):
+    listings_by_template = (("category.html", catalog.categories), ("tag.html", catalog.tags),
+                            ("author.html", catalog.authors))
+    for template, listings in listings_by_template:
         for listing in listings:
             extra = {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
             for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
@@ -112,16 +116,21 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                      (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown),
                      listing=listing, pager=pager, **extra)
 
+    related = find_related(site.issues, catalog)
     for record in catalog.papers:
-        page("paper.html", f"{record.paper.page_url}index.html",
-             ("paper", record.paper.id, tuple((issue_key(a.issue), a.entry.number) for a in record.appearances)),
-             record=record, paper=record.paper, category=site.category(record.paper.category))
+        own = tuple((issue_key(a.issue), a.entry.number) for a in record.appearances)
+        # a related paper is shown as in its newest issue: that issue decides how it looks
+        others = tuple((issue_key(r.latest.issue), r.latest.entry.number) for r in related[record.paper.id])
+        page("paper.html", f"{record.paper.page_url}index.html", ("paper", record.paper.id, own, others),
+             record=record, paper=record.paper, category=site.category(record.paper.category),
+             related=related[record.paper.id])
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
     for standalone in site.pages:
         page("page.html", f"{standalone.url}index.html", ("page",), standalone=standalone)
     page("subscribe.html", "subscribe/index.html", ("subscribe",), channels=channels)
+    page("search.html", "search/index.html", ("search",))
     page("404.html", "404.html", ("404",))
 
     artifacts += _feed_artifacts(env, site, catalog)
@@ -131,6 +140,8 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                                   key, ("email/issue.html", "email/email.css")))
         artifacts.append(Artifact(f"{issue.url}email.txt", functools.partial(render_email_text, env, site, issue),
                                   key, ("email/issue.txt",)))
+        artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
+                                  ("bib", issue_key(issue))))
     page_urls = sorted(a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html"))
     artifacts.append(Artifact("sitemap.xml", functools.partial(render_sitemap, site, catalog, page_urls), None))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))

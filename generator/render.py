@@ -15,7 +15,7 @@ from markupsafe import Markup
 from .bibtex import render_bibtex
 from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
 from .model import (Appearance, Catalog, Category, Issue, Listing, Page, Paper,
-                    PaperRecord, Site, Tag)
+                    PaperRecord, Site, Tag, author_url)
 from .structured import issue_data, paper_data, render_json_ld, website_data
 from .syndication import build_channels
 from .themes import Theme
@@ -105,6 +105,7 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
     env.filters.update(
         url=lambda target: site.base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
+        author_url=lambda name: site.base_path + author_url(name),
         markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,

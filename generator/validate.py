@@ -32,7 +32,7 @@ PLACEHOLDER_SUMMARY = "TODO: write the editor's summary"
 PAGE_FIELDS = ("title", "description", "menu")
 
 # Paths the generator writes itself; a standalone page may not take them.
-RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "static",
+RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "static", "pagefind",
                   "authors", "search", "subscribe", "feed.xml", "atom.xml", "sitemap.xml",
                   "robots.txt", "404", "404.html", "favicon.ico"}
 

@@ -15,6 +15,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, themed_content
+from test_site import ISSUES_YAML
 from tools import NODE_BIN, require, require_module
 
 THEMES = ("default", "classic")
@@ -34,6 +36,8 @@ PAGES = {
     "category": "categories/reasoning/",
     "tag": "tags/kv-cache/",
     "paper": "papers/2406.05981/",
+    "author": "authors/haoran-you/",
+    "search": "search/?q=quantization",  # with results, filters and the issue links under them
     "archive": "archive/",
     "tags": "tags/",
     "about": "about/",
@@ -124,6 +128,8 @@ def visit(tab, served, kind: str, width: int) -> dict:
     tab.errors.clear()
     response = tab.goto(url, wait_until="load")
     assert response is not None and response.status == (404 if kind == "404" else 200), url
+    if kind == "search":
+        tab.wait_for_selector(".pagefind-ui__result-link", timeout=10000)  # the index loads, then results
     tab.evaluate("document.fonts.ready")
     scroll = tab.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
     errors = []
@@ -175,6 +181,8 @@ def test_dark_mode_text_has_enough_contrast(tab, served, kind):
     tab.emulate_media(color_scheme="dark")
     try:
         tab.goto(url, wait_until="load")
+        if kind == "search":
+            tab.wait_for_selector(".pagefind-ui__result-link", timeout=10000)
         assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         tab.add_script_tag(path=str(AXE))
         violations = tab.evaluate("""async () => (await axe.run(document, {runOnly: ['color-contrast']}))
@@ -213,6 +221,45 @@ def test_paper_permalinks_show_on_keyboard_focus(tab, served):
     href = permalink.get_attribute("href")
     anchor = tab.locator("article.paper").first.get_attribute("id")
     assert href == f"#{anchor}"
+
+
+def test_the_header_search_box_finds_the_expected_paper(tab, served):
+    """Typing into the header's box (a plain form) opens /search/?q=..., which runs the query."""
+    theme, base_url = served
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    tab.goto(base_url, wait_until="load")
+    tab.get_by_role("searchbox", name="Search papers").fill("Mixture-of-Agents")
+    tab.get_by_role("button", name="Search").click()
+    tab.wait_for_url("**/search/?q=Mixture-of-Agents")
+    first = tab.locator(".pagefind-ui__result").first
+    first.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
+    title = first.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link")
+    assert title.inner_text() == "Mixture-of-Agents Enhances Large Language Model Capabilities"
+    assert title.get_attribute("href") == "/papers/2406.04692/"
+    in_issue = first.locator(".pagefind-ui__result-nested .pagefind-ui__result-link").last
+    assert in_issue.inner_text() == "In Issue 1 · June 16, 2024 · 1.1"
+    assert in_issue.get_attribute("href") == "/issues/2024-06-16/#paper-2406.04692"
+    assert tab.locator(".pagefind-ui__search-input").input_value() == "Mixture-of-Agents"
+
+
+def test_search_filters_narrow_the_results_by_category(tab, served):
+    theme, base_url = served
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    tab.goto(base_url + "search/?q=model", wait_until="load")
+    message = tab.locator(".pagefind-ui__message")
+    message.wait_for(timeout=10000)
+    tab.wait_for_function("() => /\\d+ results? for/.test(document.querySelector('.pagefind-ui__message').textContent)")
+    everything = int(message.inner_text().split()[0])
+    tab.locator("summary", has_text="Category").click()
+    tab.get_by_role("checkbox", name="Attention Models").check()
+    tab.wait_for_function(f"() => !document.querySelector('.pagefind-ui__message').textContent.startsWith('{everything} ')")
+    narrowed = int(message.inner_text().split()[0])
+    assert 0 < narrowed < everything
+    attention = {re.sub(r"v\d+$", "", str(p["arxiv"])) for issue in ISSUES_YAML.values() for p in issue["papers"]
+                 if p["category"] == "attention-models"}
+    shown = [link.get_attribute("href") for link in
+             tab.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link").all()]
+    assert shown and all(href.split("/")[2] in attention for href in shown), shown
 
 
 # --- Lighthouse -----------------------------------------------------------------------------------

@@ -196,3 +196,52 @@ def test_a_template_that_lists_issues_itself_is_made_again_when_they_change(proj
     rebuild(project)
     assert "Newest Title" in (project / "site" / "about" / "index.html").read_text()
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+# --- author pages, related papers and the search index ------------------------------------------
+
+def test_adding_a_paper_by_an_existing_author(project, tmp_path):
+    issue = project / "content" / "issues" / "2024-01-21.yaml"
+    issue.write_text(issue.read_text() + "  - title: Lovelace Again\n    category: efficiency\n"
+                     "    arxiv: \"2401.00011\"\n    authors: [Ada Lovelace, Grace Hopper]\n    summary: More.\n")
+    rebuild(project)
+    page = (project / "site" / "authors" / "ada-lovelace" / "index.html").read_text()
+    assert "Lovelace Again" in page and "A Reasoning Paper" in page
+    assert (project / "site" / "authors" / "grace-hopper" / "index.html").is_file()
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_renaming_an_author_moves_their_page(project, tmp_path):
+    edit(project / "content" / "issues" / "2024-01-07.yaml", "Alan Turing", "Alan M. Turing")
+    rebuild(project)
+    assert not (project / "site" / "authors" / "alan-turing").exists()
+    assert (project / "site" / "authors" / "alan-m-turing" / "index.html").is_file()
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_changing_tags_changes_the_related_papers(project, tmp_path):
+    # the third issue's paper shares the tag `reasoning` with the first one; give it `efficiency` instead
+    before = (project / "site" / "papers" / "2401.00001" / "index.html").read_text()
+    assert "A Third Paper" in before
+    edit(project / "content" / "issues" / "2024-01-21.yaml", "category: reasoning", "category: efficiency")
+    edit(project / "content" / "issues" / "2024-01-21.yaml", "tags: [reasoning, search]", "tags: [efficiency]")
+    rebuild(project)
+    assert "A Third Paper" not in (project / "site" / "papers" / "2401.00001" / "index.html").read_text()
+    assert "A Third Paper" in (project / "site" / "papers" / "2401.00003" / "index.html").read_text()
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_retitling_a_related_paper_updates_the_pages_that_show_it(project, tmp_path):
+    edit(project / "content" / "issues" / "2024-01-21.yaml", "title: A Third Paper", "title: A Renamed Third Paper")
+    rebuild(project)
+    assert "A Renamed Third Paper" in (project / "site" / "papers" / "2401.00001" / "index.html").read_text()
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_the_search_index_follows_an_edited_paper_page(project, tmp_path):
+    entry = project / "site" / "pagefind" / "pagefind-entry.json"
+    before = entry.read_bytes()
+    edit(project / "content" / "issues" / "2024-01-21.yaml", "summary: Thinks harder.", "summary: Thinks of zebras.")
+    rebuild(project)
+    assert entry.read_bytes() != before  # a new index, named by its entry file
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
