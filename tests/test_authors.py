@@ -117,3 +117,16 @@ def test_a_standalone_page_may_not_take_the_search_folder(minimal_content, tmp_p
     result = run_cli("build", "--content", str(minimal_content), "--output", str(tmp_path / "site"))
     assert result.exit_code == 1
     assert "pagefind" in result.stderr and "collides" in result.stderr
+
+
+def test_an_author_past_the_eighth_is_still_named_on_their_page(minimal_content, tmp_path):
+    names = [f"Author {n}" for n in range(1, 10)] + ["Last Author"]
+    papers = [{"title": "Many Hands", "category": "reasoning", "url": "https://example.com/m", "summary": "Text.",
+               "authors": names}]
+    (minimal_content / "issues" / "2024-02-01.yaml").write_text(_issue(1, papers), encoding="utf-8")
+    site = tmp_path / "site"
+    build(minimal_content, site)
+    row = soup(site / "authors" / "last-author" / "index.html").select_one("article.paper-row .authors")
+    assert row.get_text().endswith("Author 8 and 2 more, including Last Author")
+    assert [s.get_text() for s in row.select("strong")] == ["Last Author"]
+    assert len(row.select("a")) == 8
