@@ -22,7 +22,7 @@ from .output import StagedOutput, has_files
 from .parallel import parallel_map
 from .plan import Fingerprints, plan_site
 from .render import make_environment
-from .search import is_search_file, tool_stamp, update_search_index
+from .search import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .themes import find_themes_dir, load_theme
 from .validate import did_you_mean
 
@@ -104,7 +104,10 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
         outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _ in made}}
         forget(cache)  # until the new record is saved, the old one no longer describes the output
         output.commit(staged, stale, replace_all)
-        search = update_search_index(output_dir, outputs, trusted)  # reads the pages just committed
+        if options.search:
+            search = update_search_index(output_dir, outputs, trusted)  # reads the pages just committed
+        else:  # keep the index that is there (maybe behind); the next build with search updates it
+            search = SearchIndex({path: record for path, record in trusted.items() if is_search_file(path)})
         outputs.update(search.files)
     except BaseException:
         output.discard()

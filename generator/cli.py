@@ -84,16 +84,18 @@ def main(ctx: click.Context, debug: bool) -> None:
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write the site to.")
 @click.option("--drafts", is_flag=True, help="Include issues marked draft: true.")
 @click.option("--no-cache", is_flag=True, help="Make every file again, ignoring .roundup-cache/.")
+@click.option("--no-search", is_flag=True, help="Leave the search index as it is (faster edits on big sites).")
 @click.option("--future", is_flag=True, help="Include issues dated after today (scheduled issues).")
 @click.option("--base-url", default="", help="Override base_url from site.yaml (for previews).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written.")
 @click.pass_context
-def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, drafts: bool, no_cache: bool, future: bool,
+def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, drafts: bool, no_cache: bool,
+                  no_search: bool, future: bool,
                   base_url: str, quiet: bool, verbose: bool) -> None:
     """Validate content/ and write the complete static site."""
     options = BuildOptions(content_dir=content_dir, output_dir=output_dir, drafts=drafts, future=future,
-                           use_cache=not no_cache,
+                           use_cache=not no_cache, search=not no_search,
                            base_url=base_url, build_date=date_from_environment(),
                            today=today_from_environment())
     started = time.perf_counter()

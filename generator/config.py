@@ -19,6 +19,7 @@ class BuildOptions:
     today: dt.date | None = None  # issues dated after it are scheduled, not published; None: no limit
     future: bool = False  # publish scheduled issues too
     use_cache: bool = True  # False: build everything again, ignoring .roundup-cache/
+    search: bool = True  # False: leave the search index as it is (Pagefind takes long on big sites)
 
 
 def today_from_environment(environ=os.environ) -> dt.date:

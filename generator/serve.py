@@ -203,7 +203,9 @@ class DevServer:
             # One folder, built incrementally (the build cache sits beside it): only what changed is
             # made again, and a failed build leaves the folder as it was.
             output = self._workdir / "site"
-            options = dataclasses.replace(self.options, output_dir=output,
+            # The search index is made by the first build only: on a big site Pagefind takes far
+            # longer than the edit it would reflect; restart the server to refresh it.
+            options = dataclasses.replace(self.options, output_dir=output, search=current.version == 0,
                                           base_url=f"http://{self.host}:{self.port}{base_path}")
             started = time.perf_counter()
             try:

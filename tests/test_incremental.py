@@ -245,3 +245,16 @@ def test_the_search_index_follows_an_edited_paper_page(project, tmp_path):
     rebuild(project)
     assert entry.read_bytes() != before  # a new index, named by its entry file
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_no_search_leaves_the_index_alone_and_the_next_build_catches_up(project, tmp_path):
+    from conftest import run_cli
+    index = {p: p.stat().st_mtime_ns for p in (project / "site" / "pagefind").rglob("*") if p.is_file()}
+    assert index, "the first build made a search index"
+    edit(project / "content" / "issues" / "2024-01-07.yaml", "summary: It reasons.", "summary: Indexed later.")
+    result = run_cli("build", "--no-search", "--content", str(project / "content"), "--output", str(project / "site"))
+    assert result.exit_code == 0, result.output
+    assert "Indexed later." in (project / "site" / "issues" / "2024-01-07" / "index.html").read_text()
+    assert {p: p.stat().st_mtime_ns for p in (project / "site" / "pagefind").rglob("*") if p.is_file()} == index
+    rebuild(project)
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
