@@ -6,7 +6,6 @@ import math
 import re
 from html import unescape
 from dataclasses import dataclass
-from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -132,50 +131,6 @@ def wrap_text(value, indent: str = "", first: str | None = None) -> str:
 def feed_links(site: Site) -> tuple[tuple[str, str, str], ...]:
     """(title, type, site-relative path) of the site-wide feeds, linked from every page."""
     return build_channels(site)[0].links
-
-
-def render_pages(env: jinja2.Environment, site: Site, catalog: Catalog) -> Iterator[tuple[str, str]]:
-    """Yield (output path relative to the site root, text) for every HTML page."""
-
-    def page(template: str, path: str, **context) -> tuple[str, str]:
-        url = path.removesuffix("index.html")
-        return path, env.get_template(template).render(page_url=url, **context)
-
-    for pager in paginate(site.issues, site.per_page, ""):
-        yield page("index.html", f"{pager.url}index.html", pager=pager, catalog=catalog)
-
-    issues = site.issues
-    for index, issue in enumerate(issues):
-        newer = issues[index - 1] if index > 0 else None
-        older = issues[index + 1] if index + 1 < len(issues) else None
-        yield page("issue.html", f"{issue.url}index.html", issue=issue, newer=newer, older=older)
-
-    channels = build_channels(site)
-    category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
-    for listing in catalog.categories:
-        for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-            yield page("category.html", f"{pager.url}index.html", listing=listing, pager=pager,
-                       page_feeds=category_feeds[listing.slug])
-
-    for listing in catalog.tags:
-        for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-            yield page("tag.html", f"{pager.url}index.html", listing=listing, pager=pager)
-
-    for record in catalog.papers:
-        yield page("paper.html", f"{record.paper.page_url}index.html", record=record,
-                   paper=record.paper, category=site.category(record.paper.category))
-
-    yield page("archive.html", "archive/index.html", catalog=catalog)
-    yield page("tags.html", "tags/index.html", catalog=catalog)
-    for standalone in site.pages:
-        yield page("page.html", f"{standalone.url}index.html", standalone=standalone)
-    yield page("subscribe.html", "subscribe/index.html", channels=channels)
-    yield page("404.html", "404.html")
-
-
-def page_urls(files: list[str]) -> list[str]:
-    return sorted(path.removesuffix("index.html") for path in files
-                  if path.endswith("index.html"))
 
 
 def render_sitemap(site: Site, catalog: Catalog, urls: list[str]) -> str:
