@@ -9,11 +9,11 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlsplit
 
+from .config import ARXIV_API
 from .remote import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
                      query_url)
 from .validate import parse_arxiv
 
-ARXIV_API = "https://export.arxiv.org/api/query"
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
       "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}
 EXPECTED_REF = "an id or link such as 2406.04692, 2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692"

@@ -11,20 +11,14 @@ from typing import Callable, Iterator
 
 from . import __version__
 
+# Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
+# markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
 from .cache import digest, forget, load_cache, save_cache
 from .config import BuildOptions
-from .content import load_site
 from .loader import ContentFiles, load_content_files
-from .email import render_email_html, render_email_text
 from .errors import BuildError, Problem
-from .model import build_catalog
-from .output import StagedOutput, has_files
-from .parallel import parallel_map
-from .plan import Fingerprints, plan_site
-from .render import make_environment
 from .search import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .themes import find_themes_dir, load_theme
-from .validate import did_you_mean
 
 FEED_SUFFIXES = ("feed.xml", "atom.xml", "feed.json")
 
@@ -56,10 +50,16 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     loaded = load_content_files(Path(options.content_dir))
     themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
     inputs = input_digest(loaded[0], themes_dir, options)
-    if inputs == cache.inputs and cache.outputs and not loaded[1] and all(
-            os.path.isfile(os.path.join(output_dir, path)) for path in cache.outputs):
+    if inputs == cache.inputs and cache.outputs and not loaded[1] and _all_present(output_dir, cache.outputs):
         pages, feeds, warnings = cache.summary  # nothing changed since the last build
         return BuildResult(pages, feeds, (), warnings)
+
+    from .content import load_site
+    from .model import build_catalog
+    from .output import StagedOutput, has_files
+    from .parallel import parallel_map
+    from .plan import Fingerprints, plan_site
+    from .render import make_environment
 
     markdown: dict[str, str] = {}
     with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
@@ -121,6 +121,12 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     return result
 
 
+def _all_present(output_dir: Path, paths) -> bool:
+    prefix = os.path.join(output_dir, "")
+    isfile = os.path.isfile
+    return all(isfile(prefix + path) for path in paths)
+
+
 @contextlib.contextmanager
 def paused_garbage_collection() -> Iterator[None]:
     """No cyclic garbage collection while the site is loaded; afterwards its objects are frozen
@@ -148,6 +154,11 @@ def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -
 
 def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     """One issue's email edition, HTML or plain text (``text``), without writing anything."""
+    from .content import load_site
+    from .email import render_email_html, render_email_text
+    from .render import make_environment
+    from .validate import did_you_mean
+
     site, _ = load_site(options)
     issue = next((issue for issue in site.issues if issue.slug == slug), None)
     if issue is None:

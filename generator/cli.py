@@ -13,14 +13,8 @@ import click
 
 from . import __version__
 from .build import build, render_email
-from .config import BuildOptions, date_from_environment, today_from_environment
-from .content import load_site
-from .arxiv import ARXIV_API
-from .editor import add_papers, create_issue, import_hf_daily
+from .config import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
-from .hfdaily import HF_DAILY_API
-from .remote import HttpSettings
-from .serve import DevServer
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
                               type=click.Path(file_okay=False, path_type=Path),
@@ -136,6 +130,8 @@ def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 def check_command(content_dir: Path, strict: bool) -> None:
     """Validate everything and write nothing; exit 0 when the content is valid."""
+    from .content import load_site  # not at the top: `roundup build` with nothing to do never needs it
+
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
         site, warnings = load_site(options)
@@ -179,8 +175,12 @@ def _say(text: str) -> None:
     click.echo(text, err=True)
 
 
-def _editor_failed(error: EditorError) -> click.ClickException:
-    return click.ClickException(f"{error}; nothing was changed")
+def _run_editor(command: Callable, *args):
+    """An editor command's result; its EditorError becomes one line saying nothing was changed."""
+    try:
+        return command(*args)
+    except EditorError as error:
+        raise click.ClickException(f"{error}; nothing was changed") from None
 
 
 @main.command("new")
@@ -189,10 +189,9 @@ def _editor_failed(error: EditorError) -> click.ClickException:
 @click.option("--title", default="", help="The issue's title [default: Papers of the Week from ... to ...].")
 def new_command(content_dir: Path, date, title: str) -> None:
     """Create content/issues/<date>.yaml for the next issue, from a commented template."""
-    try:
-        path = create_issue(content_dir, today_from_environment(), date.date() if date else None, title)
-    except EditorError as error:
-        raise _editor_failed(error) from None
+    from .editor import create_issue  # the editor commands' modules are imported only when used
+
+    path = _run_editor(create_issue, content_dir, today_from_environment(), date.date() if date else None, title)
     click.echo(f"Created {path}")
     click.echo(f"Next: roundup add ARXIV_ID... --issue {path.stem} --category SLUG")
 
@@ -212,11 +211,11 @@ def add_command(content_dir: Path, refs: tuple[str, ...], issue: str, category: 
 
     ID_OR_URL is 2406.04692, 2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692.
     """
-    try:
-        added = add_papers(content_dir, issue, category, list(refs), force, api_url,
-                           HttpSettings(timeout=timeout), _say)
-    except EditorError as error:
-        raise _editor_failed(error) from None
+    from .editor import add_papers
+    from .remote import HttpSettings
+
+    added = _run_editor(add_papers, content_dir, issue, category, list(refs), force, api_url,
+                        HttpSettings(timeout=timeout), _say)
     _added_summary(added, "paper", "Next: replace each TODO summary (the abstract is in the comment above "
                    "it), then run 'roundup check'.")
 
@@ -238,10 +237,10 @@ def import_hf_daily_command(content_dir: Path, date, issue: str, force: bool, ap
                             timeout: float) -> None:
     """Append a day's Hugging Face daily papers as candidates, most upvoted first."""
     day = date.date() if date else today_from_environment()
-    try:
-        added = import_hf_daily(content_dir, issue, day, force, api_url, HttpSettings(timeout=timeout), _say)
-    except EditorError as error:
-        raise _editor_failed(error) from None
+    from .editor import import_hf_daily
+    from .remote import HttpSettings
+
+    added = _run_editor(import_hf_daily, content_dir, issue, day, force, api_url, HttpSettings(timeout=timeout), _say)
     _added_summary(added, "candidate", "Next: give each candidate you keep a category (instead of "
                    "'unsorted') and a summary, delete the others, then run 'roundup check'.")
 
@@ -266,6 +265,8 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
 
     Scheduled issues (dated after today) are included. Nothing is written to site/.
     """
+    from .serve import DevServer  # not at the top: it imports Jinja and watchfiles
+
     options = BuildOptions(content_dir=content_dir, drafts=drafts, future=True,
                            build_date=date_from_environment(), today=today_from_environment())
     server = DevServer(options, port, echo=lambda text, err: click.echo(text, err=err))

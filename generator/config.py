@@ -7,6 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Where the editor commands fetch paper metadata (each can be changed with --api-url).
+ARXIV_API = "https://export.arxiv.org/api/query"
+HF_DAILY_API = "https://huggingface.co/api/daily_papers"
+
 
 @dataclass(frozen=True)
 class BuildOptions:

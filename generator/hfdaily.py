@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from .config import HF_DAILY_API
 from .remote import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
                      query_url)
 from .validate import is_http_url, parse_arxiv
 
-HF_DAILY_API = "https://huggingface.co/api/daily_papers"
 
 
 def _paper(item: object, index: int) -> PaperMetadata:
