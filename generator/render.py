@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .bibtex import render_bibtex
 from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
@@ -101,7 +101,22 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         auto_reload=False,  # one environment per build: no need to stat templates on every include
         cache_size=-1,
     )
+    author_link_cache: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+
+    def author_links(names: tuple[str, ...], limit: int | None = None, current: str = "") -> Markup:
+        """Authors as links to their pages, comma-separated; `current` (this page's URL) in bold.
+
+        A paper's links are made once: author pages show each paper many times over.
+        """
+        links = author_link_cache.get(names)
+        if links is None:
+            links = author_link_cache[names] = [
+                (href, f'<a href="{href}">{escape(name)}</a>', f"<strong>{escape(name)}</strong>")
+                for name in names for href in [escape(site.base_path + author_url(name))]]
+        return Markup(", ".join(strong if href == current else link for href, link, strong in links[:limit]))
+
     env.filters.update(
+        author_links=author_links,
         url=lambda target: site.base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
         author_url=lambda name: site.base_path + author_url(name),

@@ -192,6 +192,9 @@ def test_hostile_text_is_shown_as_text(hostile_build):
         assert name in authors
     summary = article.select_one(".summary").get_text()
     assert "[x](javascript:alert(1))" in summary  # an unsafe Markdown link stays plain text
+    # links that CommonMark allows but we do not (only http(s) and relative links) stay text too
+    assert "[m](mailto:x@example.org) [f](ftp://example.org/f)" in summary
+    assert not article.select(".summary a[href^=mailto], .summary a[href^=ftp], .summary img[src^=data]")
     assert issue.h1.get_text(strip=True) == "Issue <script>alert(1)</script> <img src=x onerror=alert(1)>"
     paper = soup(site / "papers" / "2403.00001" / "index.html")
     assert paper.h1.get_text(strip=True) == PAPER_TITLE
