@@ -101,19 +101,25 @@ def prerender(issue, page_url: str) -> dict:
 
 
 def wrap_words(text: str, width: int, first: str, rest: str) -> list[str]:
-    """Greedy word wrap that never breaks a word or a URL (textwrap's result, several times faster)."""
-    lines, line, length = [], first, len(first)
-    fresh = True
-    for word in text.split():
-        if not fresh and length + 1 + len(word) > width:
-            lines.append(line)
-            line, length, fresh = rest, len(rest), True
-        if fresh:
-            line, length, fresh = line + word, length + len(word), False
+    """Greedy word wrap that never breaks a word or a URL (textwrap's result, many times faster).
+
+    Each line is cut at the last space that fits, found with str.rfind, not a Python step per word.
+    """
+    words = " ".join(text.split())
+    lines, start, prefix, end_of_text = [], 0, first, len(words)
+    while start < end_of_text:
+        limit = start + max(1, width - len(prefix))  # the first character that no longer fits
+        if limit >= end_of_text:
+            cut = end_of_text
+        elif words[limit] == " ":
+            cut = limit
         else:
-            line, length = f"{line} {word}", length + 1 + len(word)
-    if not fresh:
-        lines.append(line)
+            cut = words.rfind(" ", start, limit)
+            if cut == -1:  # a word longer than the line: it gets a line of its own
+                cut = words.find(" ", limit)
+                cut = end_of_text if cut == -1 else cut
+        lines.append(prefix + words[start:cut])
+        start, prefix = cut + 1, rest
     return lines
 
 

@@ -84,13 +84,13 @@ class Paper:
     tags: tuple[Tag, ...] = ()
     upvotes: int | None = None
     revisit: bool = False  # featured again on purpose: no "already featured" warning
-    source_line: int = 0
+    source_line: int = field(default=0, repr=False, compare=False)  # not part of what pages show
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         return self.arxiv.replace("/", "-") if self.arxiv else slugify(self.title, "paper")
 
-    @property
+    @functools.cached_property
     def page_url(self) -> str:
         return f"papers/{self.id}/"
 
@@ -102,7 +102,7 @@ class Paper:
     def pdf_url(self) -> str:
         return f"https://arxiv.org/pdf/{self.arxiv}" if self.arxiv else ""
 
-    @property
+    @functools.cached_property
     def all_links(self) -> tuple[Link, ...]:
         """The links a reader can follow: abstract and PDF first, then the editor's own."""
         base = [Link("arXiv", self.abstract_url), Link("PDF", self.pdf_url)] if self.arxiv \
@@ -118,8 +118,9 @@ class Entry:
     paper: Paper
     number: str
     issue_slug: str
+    digest: str = ""  # of repr(paper): pages that show this entry are made again when it changes
 
-    @property
+    @functools.cached_property
     def anchor(self) -> str:
         return f"paper-{self.paper.id}"
 
@@ -154,7 +155,7 @@ class Issue:
     date_line: int = 0
     number_line: int = 0
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         return f"issues/{self.slug}/"
 
@@ -163,7 +164,7 @@ class Issue:
         """Every paper of the issue as one BibTeX file."""
         return f"issues/{self.slug}/papers.bib"
 
-    @property
+    @functools.cached_property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(entry for section in self.sections for entry in section.entries)
 

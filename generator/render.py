@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from html import unescape
@@ -50,17 +51,20 @@ def paginate(items: tuple, per_page: int, base_url: str) -> list[Pager]:
 
 def site_path(target) -> str:
     """The site-relative URL of anything that has a page (or of a plain path)."""
-    if isinstance(target, str):
-        return target
-    if isinstance(target, (Paper,)):
-        return target.page_url
-    if isinstance(target, PaperRecord):
-        return target.paper.page_url
-    if isinstance(target, Appearance):
-        return f"{target.issue.url}#{target.entry.anchor}"
-    if isinstance(target, (Issue, Category, Tag, Page, Listing, Pager)):
-        return target.url
-    raise TypeError(f"no URL for {type(target).__name__}")
+    url_of = _URL_OF.get(type(target)) or next(
+        (url_of for kind, url_of in _URL_OF.items() if isinstance(target, kind)), None)  # subclasses: Markup
+    if url_of is None:
+        raise TypeError(f"no URL for {type(target).__name__}")
+    return url_of(target)
+
+
+_URL_OF = {  # by exact type: templates ask for URLs hundreds of times per page
+    str: lambda target: target,
+    Paper: lambda paper: paper.page_url,
+    PaperRecord: lambda record: record.paper.page_url,
+    Appearance: lambda appearance: f"{appearance.issue.url}#{appearance.entry.anchor}",
+    **{kind: lambda target: target.url for kind in (Issue, Category, Tag, Page, Listing, Pager)},
+}
 
 
 def plain_text(html: str) -> str:
@@ -69,8 +73,14 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred dates, each shown thousands of times
 def long_date(value) -> str:
     return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def iso_date(value) -> str:
+    return value.isoformat() if value else ""
 
 
 def reading_minutes(issue: Issue) -> int:
@@ -123,7 +133,7 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,
-        iso_date=lambda value: value.isoformat() if value else "",
+        iso_date=iso_date,
         bibtex=lambda paper: render_bibtex(paper),
         reading_minutes=reading_minutes,
         plain=plain_text,
