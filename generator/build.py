@@ -29,7 +29,7 @@ class BuildResult:
     feeds: int
     files: tuple[str, ...]  # written by this build (unchanged files are left alone)
     warnings: tuple[Problem, ...]
-    rendered: int = 0  # files made again because something they are made from changed
+    made: tuple[str, ...] = ()  # made again because something they are made from changed (maybe unchanged)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None) -> BuildResult:
@@ -59,6 +59,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     from .output import StagedOutput, has_files
     from .parallel import parallel_map
     from .plan import Fingerprints, plan_site
+    from .related import related_papers
     from .render import make_environment
 
     markdown: dict[str, str] = {}
@@ -67,7 +68,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
         catalog = build_catalog(site)
         theme = load_theme(site.theme, themes_dir)
         env = make_environment(theme, site, markdown)
-        artifacts = plan_site(env, site, catalog, theme)
+        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, cache))
     fingerprints = Fingerprints(env, site)
 
     occupied = has_files(output_dir)
@@ -114,7 +115,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
         raise
     result = BuildResult(sum(1 for a in artifacts if a.is_page), sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES)),
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
-                         rendered=len(made))
+                         made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)

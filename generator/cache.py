@@ -37,6 +37,7 @@ class BuildCache:
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
     used_issues: set[str] = field(default_factory=set)
+    new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
 
     def issue(self, key: str) -> tuple | None:
         """(validated Issue, its problems, its Markdown rendered ahead) for an issue file's key."""
@@ -49,6 +50,15 @@ class BuildCache:
     def add_issue(self, key: str, entry: tuple) -> None:
         self.used_issues.add(key)
         self.new_issues[key] = entry
+
+    def recall(self, name: str, key: str):
+        """The result saved as `name` by the last build, if it was made from the same `key`; else None."""
+        saved = _read(self.folder / f"{name}.pickle") if self.enabled else None
+        return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key else None
+
+    def remember(self, name: str, key: str, value) -> None:
+        """Save a whole-site result (say, related papers) with the cache, for recall()."""
+        self.new_results[name] = (key, value)
 
 
 def cache_folder(output_dir: Path) -> Path:
@@ -91,6 +101,8 @@ def save_cache(cache: BuildCache) -> None:
         for path in issues.glob("*.pickle"):  # issues edited or deleted since
             if path.stem not in cache.used_issues:
                 path.unlink(missing_ok=True)
+        for name, saved in cache.new_results.items():
+            _write(cache.folder / f"{name}.pickle", saved)
         _write(cache.folder / "state.pickle", (cache.inputs, cache.summary, cache.outputs))
     except OSError:
         pass

@@ -110,6 +110,8 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
     if verbose:
         for path in result.files:
             click.echo(f"  wrote {output_dir}/{path}")
+        for path in sorted(set(result.made) - set(result.files)):
+            click.echo(f"  made again, unchanged: {output_dir}/{path}")
     elapsed = time.perf_counter() - started
     click.echo(f"Built {result.pages} pages, {result.feeds} feeds in {elapsed:.2f} s -> {output_dir}/")
 

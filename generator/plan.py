@@ -20,7 +20,7 @@ from .bibtex import render_bibliography
 from .cache import digest
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
-from .model import Catalog, Issue, Site
+from .model import Appearance, Catalog, Issue, PaperRecord, Site
 from .opml import render_opml
 from .related import find_related
 from .render import (PAPERS_PER_PAGE, paginate, render_feed_content, render_feed_stylesheet,
@@ -42,6 +42,21 @@ class Artifact:
 def issue_key(issue: Issue) -> tuple:
     # The number is not in the file when it is derived from the issue's position by date.
     return (issue.slug, issue.digest, issue.number)
+
+
+def heading_key(issue: Issue) -> tuple:
+    """What a page that names an issue shows of it (not its papers)."""
+    return (issue.slug, issue.number, issue.date, issue.title)
+
+
+def appearance_keys(site: Site) -> dict[tuple[str, str], str]:
+    """(issue slug, entry number) -> what a page showing that paper in that issue depends on.
+
+    Not the whole issue: editing one paper must not remake the listings of all its issue's papers.
+    One short digest each, made once: listings and paper pages use them hundreds of thousands of times.
+    """
+    return {(issue.slug, entry.number): digest(repr((heading_key(issue), entry.number, entry.digest)))
+            for issue in site.issues for entry in issue.entries}
 
 
 class Fingerprints:
@@ -81,10 +96,17 @@ def _settings_of(site: Site) -> str:
     return repr(tuple((name, getattr(site, name)) for name in site.__dataclass_fields__ if name != "issues"))
 
 
-def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme) -> list[Artifact]:
-    """Every file of the site, pages first; feeds, email and site-wide files after them."""
+def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
+              related: dict[str, tuple[PaperRecord, ...]] | None = None) -> list[Artifact]:
+    """Every file of the site, pages first; feeds, email and site-wide files after them.
+
+    `related`: find_related()'s answer, when the caller already has it."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
+    shown_as = appearance_keys(site)
+
+    def appearance_key(appearance: Appearance) -> str:
+        return shown_as[appearance.issue.slug, appearance.entry.number]
 
     def page(template: str, path: str, key: tuple, **context) -> None:
         url = path.removesuffix("index.html")
@@ -99,7 +121,7 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     for index, issue in enumerate(issues):
         newer = issues[index - 1] if index > 0 else None
         older = issues[index + 1] if index + 1 < len(issues) else None
-        neighbours = tuple(issue_key(other) if other else None for other in (newer, older))
+        neighbours = tuple(heading_key(other) if other else None for other in (newer, older))
         page("issue.html", f"{issue.url}index.html", ("issue", issue_key(issue), neighbours),
              issue=issue, newer=newer, older=older)
 
@@ -111,16 +133,16 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
         for listing in listings:
             extra = {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
             for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-                shown = tuple((issue_key(a.issue), a.entry.number) for a in pager.items)
+                shown = tuple(appearance_key(a) for a in pager.items)
                 page(template, f"{pager.url}index.html",
                      (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown),
                      listing=listing, pager=pager, **extra)
 
-    related = find_related(site.issues, catalog)
+    related = related if related is not None else find_related(site.issues, catalog)
     for record in catalog.papers:
-        own = tuple((issue_key(a.issue), a.entry.number) for a in record.appearances)
+        own = tuple(appearance_key(a) for a in record.appearances)
         # a related paper is shown as in its newest issue: that issue decides how it looks
-        others = tuple((issue_key(r.latest.issue), r.latest.entry.number) for r in related[record.paper.id])
+        others = tuple(appearance_key(r.latest) for r in related[record.paper.id])
         page("paper.html", f"{record.paper.page_url}index.html", ("paper", record.paper.id, own, others),
              record=record, paper=record.paper, category=site.category(record.paper.category),
              related=related[record.paper.id])

@@ -7,6 +7,7 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
+from .cache import digest
 from .errors import Problem
 from .loader import LineDict, LineList, Source, parse_front_matter, parse_yaml
 from .model import Author, Category, Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
@@ -408,7 +409,7 @@ def _number_sections(papers: list[Paper], site: Site, issue_slug: str) -> tuple[
         chosen = [paper for paper in papers if paper.category == category.slug]
         if chosen:
             number = len(sections) + 1
-            entries = tuple(Entry(paper, f"{number}.{index}", issue_slug)
+            entries = tuple(Entry(paper, f"{number}.{index}", issue_slug, digest(repr(paper)))
                             for index, paper in enumerate(chosen, start=1))
             sections.append(Section(category, number, entries))
     return tuple(sections)

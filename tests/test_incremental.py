@@ -70,6 +70,17 @@ def test_editing_a_summary(project, tmp_path):
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
 
 
+def test_editing_a_summary_remakes_only_the_pages_that_show_that_paper(project, tmp_path):
+    edit(project / "content" / "issues" / "2024-01-07.yaml", "summary: It reasons.", "summary: It reasons *well*.")
+    output = build(project / "content", project / "site", "-v").output
+    made = {line.rsplit("/site/", 1)[1] for line in output.splitlines() if line.startswith("  ")}
+    assert {"issues/2024-01-07/index.html", "categories/reasoning/index.html", "tags/reasoning/index.html"} <= made
+    # the pages of the issue's other paper, and of papers in other issues, are left alone
+    assert not made & {"papers/an-efficient-paper/index.html", "categories/efficiency/index.html",
+                       "papers/2401.00005/index.html", "tags/search/index.html"}
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
 def test_editing_an_issue_title_updates_its_neighbours_and_listings(project, tmp_path):
     edit(project / "content" / "issues" / "2024-01-14.yaml", "title: Second issue", "title: The Renamed Issue")
     rebuild(project)
