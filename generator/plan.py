@@ -65,18 +65,19 @@ class Fingerprints:
     def __init__(self, env: jinja2.Environment, site: Site):
         self.env = env
         self.base = digest(repr((__version__, _settings_of(site))))
-        self.every_issue = digest(repr(tuple(issue_key(issue) for issue in site.issues)))
+        self.every_issue = digest(repr((tuple(issue_key(issue) for issue in site.issues), site.build_date)))
 
     @functools.cache
     def _template(self, name: str) -> tuple[str, bool]:
-        """(digest of the template and all it extends or includes, whether any of them reads site.issues)."""
+        """(digest of the template and all it extends or includes, whether any of them reads site.issues
+        or site.build_date: both change with every new issue)."""
         source, filename, _ = self.env.loader.get_source(self.env, name)
         tree = self.env.parse(source, name, filename)
         references = sorted(str(ref) for ref in meta.find_referenced_templates(tree))
         if "None" in references:  # a template chosen at run time: depend on every template
             references = sorted(self.env.list_templates())
             references.remove(name)
-        reads_issues = any(node.attr == "issues" and isinstance(node.node, jinja2.nodes.Name)
+        reads_issues = any(node.attr in _FOLLOWS_ISSUES and isinstance(node.node, jinja2.nodes.Name)
                            and node.node.name == "site" for node in tree.find_all(jinja2.nodes.Getattr))
         parts = [self._template(ref) for ref in references]
         return (digest(source + "".join(part[0] for part in parts)),
@@ -91,9 +92,16 @@ class Fingerprints:
         return digest(repr((self.base, tuple(d for d, _ in templates), issues, artifact.key)))
 
 
+_FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
+
+
 def _settings_of(site: Site) -> str:
-    """Everything in the site but its issues: title, base URL, categories, pages, build date ..."""
-    return repr(tuple((name, getattr(site, name)) for name in site.__dataclass_fields__ if name != "issues"))
+    """Everything in the site but its issues and build date: title, base URL, categories, pages ...
+
+    Not the build date: a new issue changes it, and no page but those that read it shows it.
+    """
+    return repr(tuple((name, getattr(site, name)) for name in site.__dataclass_fields__
+                      if name not in _FOLLOWS_ISSUES))
 
 
 def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
@@ -168,7 +176,7 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     artifacts.append(Artifact("sitemap.xml", functools.partial(render_sitemap, site, catalog, page_urls), None))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
     artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
-    artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml",)))
+    artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml", site.build_date)))
     artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))  # GitHub Pages: serve files as they are
     artifacts += _static_artifacts(theme)
     return artifacts
@@ -186,7 +194,8 @@ def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> li
         for entry in issue.entries:
             record = catalog.paper_index[entry.paper.id]
             shown.update(issue_key(a.issue) for a in record.appearances)
-    key = ("feeds", tuple(sorted(shown)))
+    oldest_year = site.issues[-1].date.year if site.issues else None  # in the feeds' own ids
+    key = ("feeds", site.build_date, oldest_year, tuple(sorted(shown)))
 
     @functools.cache
     def files() -> dict[str, bytes]:

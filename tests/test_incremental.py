@@ -81,6 +81,20 @@ def test_editing_a_summary_remakes_only_the_pages_that_show_that_paper(project, 
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
 
 
+def test_publishing_a_new_issue_leaves_the_pages_of_unrelated_papers_alone(project, tmp_path):
+    # The build date follows the newest issue; no page shows it, so it must not remake every page.
+    (project / "content" / "issues" / "2024-01-28.yaml").write_text(
+        "title: Fourth issue\ndate: 2024-01-28\nsummary: The fourth.\npapers:\n"
+        "  - title: A Fourth Paper\n    category: reasoning\n    arxiv: \"2401.00006\"\n"
+        "    summary: Searches.\n    tags: [search]\n", encoding="utf-8")
+    output = build(project / "content", project / "site", "-v").output
+    made = {line.rsplit("/site/", 1)[1] for line in output.splitlines() if line.startswith("  ")}
+    assert {"issues/2024-01-28/index.html", "papers/2401.00006/index.html", "feed.xml", "index.html"} <= made
+    assert not made & {"papers/an-efficient-paper/index.html", "categories/efficiency/index.html",
+                       "tags/chain-of-thought/index.html", "issues/2024-01-07/index.html"}
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
 def test_editing_an_issue_title_updates_its_neighbours_and_listings(project, tmp_path):
     edit(project / "content" / "issues" / "2024-01-14.yaml", "title: Second issue", "title: The Renamed Issue")
     rebuild(project)
