@@ -20,13 +20,14 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cbor
 from .cache import digest
 from .errors import BuildError, Problem
-from .output import StagedOutput, remove_files
+from .output import StagedOutput, remove_files, safe_target
 
 FOLDER = "pagefind"  # where the index goes in the site
 INDEXED = "papers/*/index.html"  # the pages Pagefind reads (a glob relative to the site)
@@ -92,7 +93,7 @@ def update_search_index(output_dir: Path, outputs: dict[str, tuple[str, str]],
         return SearchIndex(old)  # no indexed page changed since the index was made
     staged = StagedOutput(output_dir)
     try:
-        _run_pagefind(executable, output_dir, staged.root / FOLDER)
+        _run_pagefind(executable, output_dir, [path for path, _ in pages], staged.root / FOLDER)
         _make_deterministic(staged.root / FOLDER)
         made = {path.relative_to(staged.root).as_posix(): digest(path.read_bytes())
                 for path in sorted((staged.root / FOLDER).rglob("*")) if path.is_file()}
@@ -106,13 +107,29 @@ def update_search_index(output_dir: Path, outputs: dict[str, tuple[str, str]],
     return SearchIndex({path: (fingerprint, file_digest) for path, file_digest in made.items()}, tuple(changed))
 
 
-def _run_pagefind(executable: Path, site: Path, bundle: Path) -> None:
-    command = [str(executable), "--site", str(site), "--glob", INDEXED, "--output-path", str(bundle), "--silent"]
+def _run_pagefind(executable: Path, site: Path, pages: list[str], bundle: Path) -> None:
+    """Index `pages` of `site` into `bundle`.
+
+    Pagefind numbers pages in the order the folder lists them, which on some file systems is the
+    order they were made in: an incremental build, which adds a paper's folder last, would get a
+    different index from a cold build. So it reads a copy of the pages (hard links) made in sorted order.
+    """
+    view = Path(tempfile.mkdtemp(prefix=f".{site.name}-search-", dir=site.parent))
     try:
+        for path in sorted(pages):
+            target = safe_target(view, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(safe_target(site, path), target)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(safe_target(site, path), target)
+        command = [str(executable), "--site", str(view), "--glob", INDEXED, "--output-path", str(bundle), "--silent"]
         finished = subprocess.run(command, capture_output=True, text=True, timeout=1800,
                                   env={**os.environ, "NO_COLOR": "1"})
     except (OSError, subprocess.TimeoutExpired) as error:
         raise BuildError(f"the search index could not be made: {error}") from None
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
     if finished.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         details = (finished.stderr or finished.stdout).strip().splitlines()[-5:]
         raise BuildError("the search index could not be made (pagefind exited with status "

@@ -3,7 +3,9 @@ files a cold build (no cache, empty output) gives for the same content."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -283,3 +285,26 @@ def test_no_search_leaves_the_index_alone_and_the_next_build_catches_up(project,
     assert {p: p.stat().st_mtime_ns for p in (project / "site" / "pagefind").rglob("*") if p.is_file()} == index
     rebuild(project)
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+@pytest.fixture
+def ram_path(tmp_path: Path):
+    """A folder on /dev/shm where there is one: there (tmpfs) a folder lists its entries in the order
+    they were made, which is where a search index that follows that order differs from a cold build's."""
+    if not os.access("/dev/shm", os.W_OK):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="roundup-test-") as folder:
+        yield Path(folder)
+
+
+def test_the_search_index_does_not_depend_on_the_order_paper_folders_were_made(ram_path):
+    root = ram_path / "project"
+    shutil.copytree(FIXTURES / "minimal", root / "content")
+    build(root / "content", root / "site")
+    # a paper whose folder sorts first is made last by the incremental build
+    edit(root / "content" / "issues" / "2024-01-14.yaml", "papers:\n", "papers:\n  - title: An Early Paper\n"
+         "    category: reasoning\n    arxiv: \"2401.00000\"\n    summary: First in line.\n")
+    build(root / "content", root / "site")
+    assert (root / "site" / "papers" / "2401.00000" / "index.html").is_file()
+    assert_same_as_cold_build(root / "content", root / "site", ram_path)

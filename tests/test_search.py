@@ -112,9 +112,9 @@ def counted_runs(monkeypatch) -> list[Path]:
     runs: list[Path] = []
     real = generator.search._run_pagefind
 
-    def counting(executable, site, bundle):
+    def counting(executable, site, pages, bundle):
         runs.append(site)
-        real(executable, site, bundle)
+        real(executable, site, pages, bundle)
 
     monkeypatch.setattr(generator.search, "_run_pagefind", counting)
     return runs
