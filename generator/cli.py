@@ -82,7 +82,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--future", is_flag=True, help="Include issues dated after today (scheduled issues).")
 @click.option("--base-url", default="", help="Override base_url from site.yaml (for previews).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="List every file written.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written, and those made again unchanged.")
 @click.pass_context
 def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, drafts: bool, no_cache: bool,
                   no_search: bool, future: bool,
