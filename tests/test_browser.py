@@ -257,8 +257,9 @@ def test_search_filters_narrow_the_results_by_category(tab, served):
     assert 0 < narrowed < everything
     attention = {re.sub(r"v\d+$", "", str(p["arxiv"])) for issue in ISSUES_YAML.values() for p in issue["papers"]
                  if p["category"] == "attention-models"}
-    shown = [link.get_attribute("href") for link in
-             tab.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link").all()]
+    links = tab.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link")
+    links.first.wait_for(timeout=10000)  # the count is shown before the results are loaded
+    shown = [link.get_attribute("href") for link in links.all()]
     assert shown and all(href.split("/")[2] in attention for href in shown), shown
 
 
