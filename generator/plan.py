@@ -22,7 +22,6 @@ from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
 from .model import Appearance, Catalog, Issue, PaperRecord, Site
 from .opml import render_opml
-from .related import find_related
 from .render import (PAPERS_PER_PAGE, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
 from .syndication import OPML, STYLESHEET, build_channels, build_feeds
@@ -105,10 +104,10 @@ def _settings_of(site: Site) -> str:
 
 
 def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
-              related: dict[str, tuple[PaperRecord, ...]] | None = None) -> list[Artifact]:
+              related: dict[str, tuple[PaperRecord, ...]]) -> list[Artifact]:
     """Every file of the site, pages first; feeds, email and site-wide files after them.
 
-    `related`: find_related()'s answer, when the caller already has it."""
+    `related`: each paper's related papers (related.py)."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
     shown_as = appearance_keys(site)
@@ -146,7 +145,6 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                      (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown),
                      listing=listing, pager=pager, **extra)
 
-    related = related if related is not None else find_related(site.issues, catalog)
     for record in catalog.papers:
         own = tuple(appearance_key(a) for a in record.appearances)
         # a related paper is shown as in its newest issue: that issue decides how it looks

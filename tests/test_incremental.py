@@ -51,6 +51,12 @@ def rebuild(root: Path) -> None:
     build(root / "content", root / "site")
 
 
+def rebuild_listing_made(root: Path) -> set[str]:
+    """Rebuild; the site paths made again (written or not), as `roundup build -v` lists them."""
+    output = build(root / "content", root / "site", "-v").output
+    return {line.rsplit("/site/", 1)[1] for line in output.splitlines() if line.startswith("  ")}
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -74,8 +80,7 @@ def test_editing_a_summary(project, tmp_path):
 
 def test_editing_a_summary_remakes_only_the_pages_that_show_that_paper(project, tmp_path):
     edit(project / "content" / "issues" / "2024-01-07.yaml", "summary: It reasons.", "summary: It reasons *well*.")
-    output = build(project / "content", project / "site", "-v").output
-    made = {line.rsplit("/site/", 1)[1] for line in output.splitlines() if line.startswith("  ")}
+    made = rebuild_listing_made(project)
     assert {"issues/2024-01-07/index.html", "categories/reasoning/index.html", "tags/reasoning/index.html"} <= made
     # the pages of the issue's other paper, and of papers in other issues, are left alone
     assert not made & {"papers/an-efficient-paper/index.html", "categories/efficiency/index.html",
@@ -89,8 +94,7 @@ def test_publishing_a_new_issue_leaves_the_pages_of_unrelated_papers_alone(proje
         "title: Fourth issue\ndate: 2024-01-28\nsummary: The fourth.\npapers:\n"
         "  - title: A Fourth Paper\n    category: reasoning\n    arxiv: \"2401.00006\"\n"
         "    summary: Searches.\n    tags: [search]\n", encoding="utf-8")
-    output = build(project / "content", project / "site", "-v").output
-    made = {line.rsplit("/site/", 1)[1] for line in output.splitlines() if line.startswith("  ")}
+    made = rebuild_listing_made(project)
     assert {"issues/2024-01-28/index.html", "papers/2401.00006/index.html", "feed.xml", "index.html"} <= made
     assert not made & {"papers/an-efficient-paper/index.html", "categories/efficiency/index.html",
                        "tags/chain-of-thought/index.html", "issues/2024-01-07/index.html"}
