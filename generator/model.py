@@ -8,6 +8,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 
@@ -101,6 +102,14 @@ class Paper:
     @property
     def pdf_url(self) -> str:
         return f"https://arxiv.org/pdf/{self.arxiv}" if self.arxiv else ""
+
+    @functools.cached_property
+    def author_pages(self) -> dict[str, str]:
+        """Author page URL -> the name as this paper spells it; a name listed twice counts once."""
+        pages: dict[str, str] = {}
+        for name in self.authors:
+            pages.setdefault(author_url(name), name)
+        return pages
 
     @functools.cached_property
     def all_links(self) -> tuple[Link, ...]:
@@ -218,8 +227,7 @@ class Site:
         return next(category for category in self.categories if category.slug == slug)
 
 
-@dataclass(frozen=True)
-class Appearance:
+class Appearance(NamedTuple):  # not a frozen dataclass: ~3x cheaper to make, and there are one per entry
     """A paper's appearance in one issue, for paper, category and tag pages."""
 
     issue: Issue
@@ -280,10 +288,13 @@ def build_catalog(site: Site) -> Catalog:
         for tag in paper.tags:  # tags are unique per paper (validate), so no duplicates here
             by_tag.setdefault(tag.slug, []).append(appearance)
             tag_names.setdefault(tag.slug, tag.name)
-        for url in dict.fromkeys(author_url(name) for name in paper.authors):  # a name listed twice counts once
-            by_author.setdefault(url, []).append(appearance)
-        for name in paper.authors:
-            author_names.setdefault(author_url(name), name)  # the newest spelling names the page
+        for url, name in paper.author_pages.items():
+            found = by_author.get(url)
+            if found is None:
+                by_author[url] = [appearance]
+                author_names[url] = name  # the newest spelling names the page
+            else:
+                found.append(appearance)
     papers = tuple(PaperRecord(found[0].entry.paper, tuple(found))
                    for _, found in sorted(by_paper.items()))
     categories = tuple(Listing(c.slug, c.name, c.url, tuple(by_category[c.slug]), c.description)

@@ -19,8 +19,9 @@ RELATED_LIMIT = 5
 def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache) -> dict[str, tuple[PaperRecord, ...]]:
     """find_related(), or the last build's answer when no paper's place, category or tags changed
     (~1.5 s on a ten-year archive, for an edit that seldom changes them)."""
-    order = _order(issues)
-    key = digest(repr([(paper_id, *_groups(catalog.paper_index[paper_id])) for paper_id in order]))
+    # every paper in the order featured, with the category and tags of each time: what the answer depends on
+    key = digest("\n".join(f"{entry.paper.id}\t{entry.paper.category}\t{','.join(tag.slug for tag in entry.paper.tags)}"
+                           for issue in issues for entry in issue.entries))
     saved = cache.recall("related", key)
     if isinstance(saved, dict) and saved.keys() == catalog.paper_index.keys():
         return {paper_id: tuple(catalog.paper_index[other] for other in others) for paper_id, others in saved.items()}

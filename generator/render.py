@@ -89,8 +89,10 @@ def reading_minutes(issue: Issue) -> int:
     return max(1, round(words / 230))
 
 
-def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None) -> jinja2.Environment:
-    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markup.prerender)."""
+def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markup.prerender);
+    `compiled` keeps compiled templates for the next environment (`roundup serve`)."""
     rendered = rendered if rendered is not None else {}
 
     def markdown(text: str) -> Markup:
@@ -110,6 +112,7 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every include
         cache_size=-1,
+        bytecode_cache=compiled,
     )
     author_link_cache: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
 

@@ -1,5 +1,8 @@
-"""``roundup serve``: build into a temporary folder, serve it on 127.0.0.1, rebuild when files change.
+"""``roundup serve``: build into a temporary folder, serve it on 127.0.0.1, reload when files change.
 
+The first build writes the site and its search index; after an edit the site is loaded again in
+memory (live.py) and each file is made when the browser asks for it, so an edit shows in about a
+second even on a ten-year archive. The search index stays the first build's.
 The live-reload script and the error overlay are added to HTML responses only, never to a built file.
 A build that fails keeps the last good site served and shows its problems in the browser.
 """
@@ -18,24 +21,27 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 import watchfiles
 
 from .build import build
+from .cache import BuildCache, cache_folder
 from .config import BuildOptions
 from .errors import BuildError, ContentError
+from .live import LiveMemory, LiveSite, load_live_site
 from .loader import load_content_files
 from .output import safe_target
+from .search import is_search_file
 from .themes import find_themes_dir
 from .validate import validate_site
 
 STATUS_PATH = "/__roundup__/status"
-POLL_MS = 700
+WAIT_S = 20  # a status request with ?after= is answered when something changes, or after this long
 
 LIVE_SCRIPT = """<script id="roundup-live">(function () {
-  var version = %(version)d;
+  var version = %(version)d, seen = %(changes)d;
   function show(problems) {
     var old = document.getElementById("roundup-overlay");
     if (old) old.remove();
@@ -52,16 +58,19 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
     box.append(head, list);
     document.body.append(box);
   }
-  function poll() {
-    fetch("%(status)s", {cache: "no-store"}).then(function (reply) { return reply.json(); })
-      .then(function (status) {
-        if (status.version !== version) { location.reload(); return; }
-        show(status.problems);
-      })
-      .catch(function () {})
-      .finally(function () { setTimeout(poll, %(poll)d); });
+  function poll(delay) {  // the server holds the request until the site changes
+    setTimeout(function () {
+      fetch("%(status)s?after=" + seen, {cache: "no-store"}).then(function (reply) { return reply.json(); })
+        .then(function (status) {
+          if (status.version !== version) { location.reload(); return; }
+          seen = status.changes;
+          show(status.problems);
+          poll(0);
+        })
+        .catch(function () { poll(1000); });  // the server restarts, or is gone
+    }, delay);
   }
-  setTimeout(poll, %(poll)d);
+  poll(0);
 })();</script>"""
 OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2em;"
                  "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace")
@@ -71,10 +80,12 @@ OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin
 class Snapshot:
     """What is served now: the last good build, and the problems of the latest attempt."""
 
-    root: Path | None = None
+    root: Path | None = None  # the first build's folder: the search index, and every file until an edit
     base_path: str = "/"
     version: int = 0
     problems: tuple[str, ...] = ()
+    live: LiveSite | None = None  # the site loaded in memory after an edit
+    changes: int = 0  # counts every new snapshot, good or failed: what waiting browsers wait for
 
 
 def render_overlay(problems: tuple[str, ...]) -> str:
@@ -88,7 +99,7 @@ def render_overlay(problems: tuple[str, ...]) -> str:
 
 def inject_live_reload(page: str, snapshot: Snapshot) -> str:
     """The page with the reload script (and the overlay while a build fails) before </body>."""
-    script = LIVE_SCRIPT % {"version": snapshot.version, "status": STATUS_PATH, "poll": POLL_MS,
+    script = LIVE_SCRIPT % {"version": snapshot.version, "changes": snapshot.changes, "status": STATUS_PATH,
                             "style": json.dumps(OVERLAY_STYLE)}
     addition = render_overlay(snapshot.problems) + script
     index = page.lower().rfind("</body>")
@@ -127,6 +138,8 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._watching = threading.Event()
         self._build_lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._memory: LiveMemory | None = None
         self._workdir: Path | None = None
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -146,6 +159,7 @@ class DevServer:
         self.rebuild()
         self._spawn(self._httpd.serve_forever, "roundup-http")
         self._spawn(self._watch, "roundup-watch")
+        self._spawn(self._remember_site, "roundup-memory")
         self._watching.wait(timeout=10)  # changes made after start() returns are seen
 
     def _spawn(self, target, name: str) -> None:
@@ -159,6 +173,8 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._changed:
+            self._changed.notify_all()
         if self._httpd is not None:
             if any(thread.name == "roundup-http" for thread in self._threads):
                 self._httpd.shutdown()
@@ -200,28 +216,61 @@ class DevServer:
         with self._build_lock:
             current = self.snapshot
             base_path = read_base_path(Path(self.options.content_dir)) or current.base_path
-            # One folder, built incrementally (the build cache sits beside it): only what changed is
-            # made again, and a failed build leaves the folder as it was.
-            output = self._workdir / "site"
-            # The search index is made by the first build only: on a big site Pagefind takes far
-            # longer than the edit it would reflect; restart the server to refresh it.
-            options = dataclasses.replace(self.options, output_dir=output, search=current.version == 0,
-                                          base_url=f"http://{self.host}:{self.port}{base_path}")
+            options = self._build_options(base_path)
             started = time.perf_counter()
             try:
-                result = build(options)
+                if current.root is None and current.live is None:  # the first build: files and search index
+                    result = build(options)
+                    warnings, pages = result.warnings, result.pages
+                    snapshot = Snapshot(Path(options.output_dir), base_path)
+                else:  # Pagefind would take far longer than the edit it reflects: restart to refresh search
+                    live = load_live_site(options, self._live_memory(options))
+                    warnings, pages = live.warnings, live.pages
+                    snapshot = Snapshot(current.root, base_path, live=live)
             except Exception as error:  # noqa: BLE001 - any failure is shown, the server goes on
                 problems = describe_failure(error)
                 for line in problems:
                     self.echo(line, True)
                 self.echo(f"Error: the site was not rebuilt ({len(problems)} problem"
                           f"{'s' if len(problems) != 1 else ''}); still serving the last good one.", True)
-                self.snapshot = dataclasses.replace(current, problems=problems or ("the build failed",))
-                return self.snapshot
-            for warning in result.warnings:
+                return self._publish(dataclasses.replace(current, problems=problems or ("the build failed",)))
+            for warning in warnings:
                 self.echo(str(warning), True)
-            self.echo(f"Built {result.pages} pages in {time.perf_counter() - started:.2f} s", False)
-            self.snapshot = Snapshot(output, base_path, current.version + 1)
+            self.echo(f"Built {pages} pages in {time.perf_counter() - started:.2f} s", False)
+            return self._publish(dataclasses.replace(snapshot, version=current.version + 1))
+
+    def _build_options(self, base_path: str) -> BuildOptions:
+        return dataclasses.replace(self.options, output_dir=self._workdir / "site", search=True,
+                                   base_url=f"http://{self.host}:{self.port}{base_path}")
+
+    def _live_memory(self, options: BuildOptions) -> LiveMemory:
+        if self._memory is None:  # the issues the first build validated are in its cache
+            self._memory = LiveMemory(BuildCache(cache_folder(options.output_dir)))
+        return self._memory
+
+    def _remember_site(self) -> None:
+        """Load the built site into memory while the editor reads it, so the first edit is as quick as
+        the next ones (reading ten years of validated issues from the cache takes seconds)."""
+        with self._build_lock:
+            snapshot = self.snapshot
+            if snapshot.root is None or snapshot.live is not None or self._stop.is_set():
+                return
+            options = self._build_options(snapshot.base_path)
+            try:
+                load_live_site(options, self._live_memory(options))
+            except Exception:  # noqa: BLE001 - the next edit loads it again and reports what fails
+                pass
+
+    def _publish(self, snapshot: Snapshot) -> Snapshot:
+        with self._changed:
+            self.snapshot = dataclasses.replace(snapshot, changes=self.snapshot.changes + 1)
+            self._changed.notify_all()
+        return self.snapshot
+
+    def wait_for_change(self, seen: int, timeout: float = WAIT_S) -> Snapshot:
+        """The snapshot once it is newer than the `seen`th (or after the timeout, or on stop)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.snapshot.changes != seen or self._stop.is_set(), timeout)
             return self.snapshot
 
 
@@ -253,30 +302,44 @@ def _make_handler(server: DevServer):
         def _redirect(self, location: str, head: bool):
             self._send(302, b"", "text/plain", head, {"Location": location})
 
-        def _page(self, status: int, path: Path | None, snapshot: Snapshot, head: bool):
-            if path is None:
+        def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool):
+            if text is None:
                 text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
                         "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
-            else:
-                text = path.read_text(encoding="utf-8")
             body = inject_live_reload(text, snapshot).encode("utf-8")
             self._send(status, body, "text/html; charset=utf-8", head)
 
+        def _file(self, name: str, data: bytes, snapshot: Snapshot, head: bool, status: int = 200):
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if content_type == "text/html":
+                return self._page(status, data.decode("utf-8"), snapshot, head)
+            if content_type.startswith("text/") or content_type.endswith(("xml", "javascript", "json")):
+                content_type += "; charset=utf-8"
+            self._send(status, data, content_type, head)
+
         def _respond(self, head: bool):
             snapshot = server.snapshot
-            path = unquote(urlsplit(self.path).path)
+            url = urlsplit(self.path)
+            path = unquote(url.path)
             if path == STATUS_PATH:
-                body = json.dumps({"version": snapshot.version, "problems": list(snapshot.problems)}).encode()
+                after = parse_qs(url.query).get("after", [""])[0]
+                if after.isdigit():
+                    snapshot = server.wait_for_change(int(after))
+                body = json.dumps({"version": snapshot.version, "problems": list(snapshot.problems),
+                                   "changes": snapshot.changes}).encode()
                 return self._send(200, body, "application/json", head)
-            if snapshot.root is None:
+            if snapshot.root is None and snapshot.live is None:
                 return self._page(503, None, snapshot, head)
             base = snapshot.base_path
             if not path.startswith(base):
                 if base.startswith(path if path.endswith("/") else path + "/"):
                     return self._redirect(base, head)
                 return self._not_found(snapshot, head)
+            relative = path[len(base):]
+            if snapshot.live is not None and not is_search_file(relative):
+                return self._live(relative, path, snapshot, head)
             try:
-                target = safe_target(snapshot.root, path[len(base):]) if path != base else snapshot.root
+                target = safe_target(snapshot.root, relative) if relative else snapshot.root
                 if target.is_dir():
                     if not path.endswith("/"):
                         return self._redirect(path + "/", head)
@@ -286,17 +349,28 @@ def _make_handler(server: DevServer):
                 found = False
             if not found:
                 return self._not_found(snapshot, head)
-            content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if content_type == "text/html":
-                return self._page(200, target, snapshot, head)
-            if content_type.startswith("text/") or content_type.endswith(("xml", "javascript", "json")):
-                content_type += "; charset=utf-8"
-            self._send(200, target.read_bytes(), content_type, head)
+            self._file(target.name, target.read_bytes(), snapshot, head)
+
+        def _live(self, relative: str, path: str, snapshot: Snapshot, head: bool):
+            """A file of the site in memory, made now; only paths of the site's files are looked up."""
+            name = relative + "index.html" if relative.endswith("/") or not relative else relative
+            if name not in snapshot.live:
+                if f"{relative}/index.html" in snapshot.live:
+                    return self._redirect(path + "/", head)
+                return self._not_found(snapshot, head)
+            try:
+                data = snapshot.live.file(name)
+            except Exception as error:  # noqa: BLE001 - a template failing on this page: say so in the page
+                failed = dataclasses.replace(snapshot, problems=describe_failure(error))
+                return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head)
+            self._file(name, data, snapshot, head)
 
         def _not_found(self, snapshot: Snapshot, head: bool):
+            if snapshot.live is not None and "404.html" in snapshot.live:
+                return self._file("404.html", snapshot.live.file("404.html"), snapshot, head, 404)
             page = snapshot.root / "404.html" if snapshot.root else None
             if page is not None and page.is_file():
-                return self._page(404, page, snapshot, head)
+                return self._file("404.html", page.read_bytes(), snapshot, head, 404)
             self._send(404, b"Not found", "text/plain; charset=utf-8", head)
 
     return Handler

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, run_cli
+from generator.build import build
 from generator.config import BuildOptions
 from generator.serve import DevServer, inject_live_reload, Snapshot
 
@@ -108,7 +109,7 @@ def test_serves_the_site_under_the_base_path_with_the_reload_script(server, tmp_
 def test_a_change_is_rebuilt_and_an_error_shows_an_overlay_over_the_last_good_site(server, content):
     issue = content / "issues" / "2024-01-07.yaml"
     original = issue.read_text()
-    assert status(server) == {"version": 1, "problems": []}
+    assert status(server) == {"version": 1, "problems": [], "changes": 1}
 
     change_until(issue, original.replace("title: First issue", "title: Renamed issue"),
                  lambda: status(server)["version"] == 2)
@@ -140,6 +141,63 @@ def test_a_broken_template_is_shown_with_its_file_and_line(server, tmp_path):
     assert get(server.url)[0] == 200
 
 
+def test_after_an_edit_every_file_served_is_the_file_a_build_writes(server, content, tmp_path):
+    issue = content / "issues" / "2024-01-07.yaml"
+    edited = issue.read_text().replace("summary: It reasons.", "summary: It reasons *twice*.")
+    change_until(issue, edited, lambda: status(server)["version"] == 2)
+    assert server.snapshot.live is not None  # served from memory, not from the first build's folder
+    built = tmp_path / "built"
+    build(BuildOptions(content_dir=content, output_dir=built, future=True, search=False,
+                       base_url=server.url))
+    files = sorted(path.relative_to(built).as_posix() for path in built.rglob("*") if path.is_file())
+    assert "papers/2401.00001/index.html" in files and "feed.xml" in files
+    for name in files:
+        code, served, _ = get(server.url + name.removesuffix("index.html"))
+        expected = (built / name).read_text()
+        if name.endswith(".html"):
+            expected = inject_live_reload(expected, server.snapshot)
+        assert (code, served) == (200, expected), name
+    page = BeautifulSoup(get(server.url + "issues/2024-01-07/")[1], "html.parser")
+    assert page.select_one("main em").get_text() == "twice"
+
+
+def test_a_page_whose_issue_is_deleted_is_gone_after_the_reload(server, content):
+    assert get(server.url + "issues/2024-01-07/")[0] == 200
+    issue = content / "issues" / "2024-01-07.yaml"
+    issue.unlink()
+    deadline = time.monotonic() + WAIT
+    while status(server)["version"] == 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    code, page, _ = get(server.url + "issues/2024-01-07/")
+    assert code == 404 and "Page not found" in page
+    assert get(server.url + "issues/2024-01-14/")[0] == 200
+
+
+def test_a_waiting_browser_hears_of_the_change_at_once(server, content):
+    """The page's script asks with ?after=: the answer waits for the next version, not a polling tick."""
+    changes = status(server)["changes"]
+    answers: list[dict] = []
+    waiting = threading.Thread(target=lambda: answers.append(json.loads(get(
+        f"http://127.0.0.1:{server.port}/__roundup__/status?after={changes}")[1])), daemon=True)
+    waiting.start()
+    time.sleep(1)
+    assert waiting.is_alive()  # nothing changed yet: still waiting
+    issue = content / "issues" / "2024-01-07.yaml"
+    change_until(issue, issue.read_text().replace("title: First issue", "title: Waited for"),
+                 lambda: not waiting.is_alive())
+    assert answers[0]["version"] == 2 and answers[0]["changes"] == changes + 1
+
+
+def test_a_template_that_fails_on_one_page_says_so_on_that_page(server, tmp_path):
+    template = tmp_path / "themes" / "default" / "templates" / "paper.html"
+    change_until(template, template.read_text().replace("{% block content %}", "{% block content %}{{ paper.nothing.here }}", 1),
+                 lambda: status(server)["version"] == 2)
+    code, page, _ = get(server.url + "papers/2401.00001/")
+    overlay = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay pre")
+    assert code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
+    assert get(server.url + "issues/2024-01-07/")[0] == 200  # other pages are served as usual
+
+
 def test_stop_closes_the_port(content):
     dev = DevServer(BuildOptions(content_dir=content), port=0)
     dev.start()
@@ -164,7 +222,7 @@ def test_when_the_first_build_fails_the_overlay_explains_why(content):
 def test_the_script_goes_before_the_closing_body_tag():
     page = inject_live_reload("<html><body><p>x</p></body></html>", Snapshot(version=7))
     assert page.index("roundup-live") < page.index("</body>")
-    assert "var version = 7;" in page
+    assert "var version = 7, seen = 0;" in page
 
 
 def test_a_port_in_use_is_a_clear_error(content):

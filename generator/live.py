@@ -1,0 +1,89 @@
+"""The site in memory for `roundup serve`: every file's maker by path, rendered when it is asked for.
+
+An edit is shown after loading the site again, with the issues and templates unchanged since taken
+from memory, instead of fingerprinting and writing 25,000 files. Files are made by the same
+artifacts as in `roundup build`, so the browser gets the bytes a build would write.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .cache import BuildCache
+from .config import BuildOptions
+from .content import load_site
+from .errors import Problem
+from .loader import load_content_files
+from .model import build_catalog
+from .plan import plan_site
+from .related import related_papers
+from .render import make_environment
+from .themes import find_themes_dir, load_theme
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory; Jinja compiles a template again when its source changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class LiveMemory:
+    """What one load of the site leaves for the next: validated issues, related papers, templates."""
+
+    cache: BuildCache
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+
+
+@dataclass
+class LiveSite:
+    makers: dict[str, Callable[[], str | bytes]]  # site-relative path -> make
+    pages: int = 0
+    warnings: tuple[Problem, ...] = ()
+    _made: dict[str, bytes] = field(default_factory=dict)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.makers
+
+    def file(self, path: str) -> bytes:
+        """The file's bytes, made on the first request (raises what its template raises)."""
+        made = self._made.get(path)
+        if made is None:
+            data = self.makers[path]()
+            made = self._made[path] = data.encode("utf-8") if isinstance(data, str) else data
+        return made
+
+
+def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
+    """Load and plan the site: ContentError or a Jinja error when it does not build."""
+    memory.cache.keep_used()
+    markdown: dict[str, str] = {}
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects, none of them garbage yet
+    try:
+        site, warnings = load_site(options, memory.cache, markdown, load_content_files(Path(options.content_dir)))
+        catalog = build_catalog(site)
+        theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
+        env = make_environment(theme, site, markdown, memory.templates)
+        for name in env.list_templates():  # a template that does not compile fails now, not on a request
+            env.get_template(name)
+        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, memory.cache))
+    finally:
+        gc.freeze()  # never scanned by the collector: a full collection would stall the next requests
+        if enabled:
+            gc.enable()
+    return LiveSite({artifact.path: artifact.make for artifact in artifacts},
+                    sum(1 for artifact in artifacts if artifact.is_page), tuple(warnings))
