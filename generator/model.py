@@ -234,8 +234,7 @@ class Appearance(NamedTuple):  # not a frozen dataclass: ~3x cheaper to make, an
     entry: Entry
 
 
-@dataclass(frozen=True)
-class PaperRecord:
+class PaperRecord(NamedTuple):  # one per paper: cheaper to make than a frozen dataclass
     """A paper across issues: the newest issue's record plus every appearance, newest first."""
 
     paper: Paper
@@ -246,8 +245,7 @@ class PaperRecord:
         return self.appearances[0]
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):  # one per category, tag and author
     """Papers gathered under a category or a tag, newest issue first."""
 
     slug: str
@@ -283,11 +281,19 @@ def build_catalog(site: Site) -> Catalog:
     author_names: dict[str, str] = {}
     for appearance in appearances:  # issues are newest first, so lists are too
         paper = appearance.entry.paper
-        by_paper.setdefault(paper.id, []).append(appearance)
+        found = by_paper.get(paper.id)
+        if found is None:
+            by_paper[paper.id] = [appearance]
+        else:
+            found.append(appearance)
         by_category[paper.category].append(appearance)
         for tag in paper.tags:  # tags are unique per paper (validate), so no duplicates here
-            by_tag.setdefault(tag.slug, []).append(appearance)
-            tag_names.setdefault(tag.slug, tag.name)
+            found = by_tag.get(tag.slug)
+            if found is None:
+                by_tag[tag.slug] = [appearance]
+                tag_names[tag.slug] = tag.name
+            else:
+                found.append(appearance)
         for url, name in paper.author_pages.items():
             found = by_author.get(url)
             if found is None:

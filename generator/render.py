@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from html import unescape
-from dataclasses import dataclass
+from typing import NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -25,8 +25,7 @@ PAPERS_PER_PAGE = 40
 TEXT_WIDTH = 72  # columns of plain-text email
 
 
-@dataclass(frozen=True)
-class Pager:
+class Pager(NamedTuple):
     """One page of a paginated listing; page 1 lives at the listing's own URL."""
 
     items: tuple

@@ -16,6 +16,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -23,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, themed_content
+from generator.config import BuildOptions
+from generator.serve import DevServer
 from test_site import ISSUES_YAML
 from tools import NODE_BIN, require, require_module
 
@@ -261,6 +264,30 @@ def test_search_filters_narrow_the_results_by_category(tab, served):
     links.first.wait_for(timeout=10000)  # the count is shown before the results are loaded
     shown = [link.get_attribute("href") for link in links.all()]
     assert shown and all(href.split("/")[2] in attention for href in shown), shown
+
+
+def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, minimal_content, tmp_path):
+    """The live-reload script in a real browser: an edit reloads the page; an error draws the overlay."""
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    server = DevServer(BuildOptions(content_dir=minimal_content, future=True), port=0)
+    server.start()
+    try:
+        tab.set_viewport_size({"width": 1280, "height": 800})
+        tab.goto(server.url + "issues/2024-01-07/", wait_until="load")
+        assert tab.locator("h1").inner_text() == "First issue"
+        issue = minimal_content / "issues" / "2024-01-07.yaml"
+        original = issue.read_text()
+        issue.write_text(original.replace("title: First issue", "title: Edited while open"))
+        tab.wait_for_function("() => document.querySelector('h1').textContent === 'Edited while open'", timeout=30000)
+        issue.write_text(original.replace("date: 2024-01-07", "date: 2024-01-32"))
+        overlay = tab.locator("#roundup-overlay pre")
+        overlay.wait_for(timeout=30000)
+        assert "2024-01-07.yaml:2: date: '2024-01-32' is not a valid date" in overlay.inner_text()
+        issue.write_text(original)
+        tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
+        assert tab.locator("#roundup-overlay").count() == 0
+    finally:
+        server.stop()
 
 
 # --- Lighthouse -----------------------------------------------------------------------------------
