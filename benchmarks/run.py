@@ -170,6 +170,8 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         url = next(line.split()[1] for line in process.stdout if line.startswith("Serving "))
+        said: list[str] = []  # what serve prints: "Built N pages in X s" after each reload
+        threading.Thread(target=lambda: said.extend(process.stdout), daemon=True).start()
         status = url[:url.index("/", len("http://"))] + "/__roundup__/status"
         issue_files = issues_of(content)
         path = issue_files[len(issue_files) // 2]
@@ -199,8 +201,10 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
         process.send_signal(signal.SIGINT)
         _, _, usage = os.wait4(process.pid, 0)
     peak = usage.ru_maxrss / 1024
+    loads = [float(line.split(" in ")[1].split()[0]) for line in said if line.startswith("Built ")]
     return {"serve: first edit, 10 s after start": Run(waits[0], peak),
-            "serve: later edits, saved to page shown": median([Run(wait, peak) for wait in waits[1:]])}
+            "serve: later edits, saved to page shown": median([Run(wait, peak) for wait in waits[1:]]),
+            "serve: of which loading the site again (as serve reports it)": median([Run(load, peak) for load in loads[1:]])}
 
 
 def issues_of(content: Path) -> list[Path]:

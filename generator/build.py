@@ -158,7 +158,7 @@ def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     from .content import load_site
     from .email import render_email_html, render_email_text
     from .render import make_environment
-    from .validate import did_you_mean
+    from .fields import did_you_mean
 
     site, _ = load_site(options)
     issue = next((issue for issue in site.issues if issue.slug == slug), None)

@@ -9,12 +9,14 @@ from pathlib import Path, PurePath
 from .cache import BuildCache, digest
 from .config import BuildOptions
 from .errors import ContentError, Problem
+from .fields import is_http_url
 from .hints import find_empty_categories, find_repeats
 from .loader import ContentFiles, Source, load_content_files
 from .markup import prerender
 from .model import Issue, Site
 from .parallel import parallel_map
-from .validate import is_http_url, validate_issue, validate_page, validate_site
+from .settings import validate_site
+from .validate import validate_issue, validate_page
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
 from .errors import EditorError
+from .fields import did_you_mean
 from .hfdaily import HF_DAILY_API, load_hf_daily
 from .loader import ContentFiles, load_content_files
 from .remote import HttpSettings, PaperMetadata
 from .scaffold import next_issue, parse_issue_dates, render_issue_template, write_new_issue
-from .validate import UNSORTED, did_you_mean, validate_site
+from .settings import validate_site
+from .validate import UNSORTED
 
 Say = Callable[[str], None]
 

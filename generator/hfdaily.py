@@ -9,9 +9,10 @@ import datetime as dt
 import json
 
 from .config import HF_DAILY_API
+from .fields import is_http_url
 from .remote import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
                      query_url)
-from .validate import is_http_url, parse_arxiv
+from .validate import parse_arxiv
 
 
 

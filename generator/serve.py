@@ -35,7 +35,7 @@ from .loader import read_source
 from .output import safe_target
 from .search import is_search_file
 from .themes import find_themes_dir
-from .validate import validate_site
+from .settings import validate_site
 
 STATUS_PATH = "/__roundup__/status"
 WAIT_S = 20  # a status request with ?after= is answered when something changes, or after this long
