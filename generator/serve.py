@@ -1,8 +1,9 @@
-"""``roundup serve``: build into a temporary folder, serve it on 127.0.0.1, reload when files change.
+"""``roundup serve``: load the site in memory, serve it on 127.0.0.1, load it again when files change.
 
-The first build writes the site and its search index; after an edit the site is loaded again in
-memory (live.py) and each file is made when the browser asks for it, so an edit shows in about a
-second even on a ten-year archive. The search index stays the first build's.
+Each file is made when the browser asks for it (live.py), so an edit shows in about a second even
+on a ten-year archive. The search index is made by a build in another process, started with the
+server, into a folder kept between runs (so a restart indexes only what changed); its files are
+served once it is done, and it is not made again on edits.
 The live-reload script and the error overlay are added to HTML responses only, never to a built file.
 A build that fails keeps the last good site served and shows its problems in the browser.
 """
@@ -13,8 +14,9 @@ import dataclasses
 import html
 import json
 import mimetypes
-import shutil
-import tempfile
+import pickle
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -80,7 +82,7 @@ OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin
 class Snapshot:
     """What is served now: the last good build, and the problems of the latest attempt."""
 
-    root: Path | None = None  # the first build's folder: the search index, and every file until an edit
+    root: Path | None = None  # the built site with its search index, once the build in the background is done
     base_path: str = "/"
     version: int = 0
     problems: tuple[str, ...] = ()
@@ -141,7 +143,7 @@ class DevServer:
         self._build_lock = threading.Lock()
         self._changed = threading.Condition()
         self._memory: LiveMemory | None = None
-        self._workdir: Path | None = None
+        self._indexer: subprocess.Popen | None = None
         self._httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -152,15 +154,20 @@ class DevServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}{self.snapshot.base_path}"
 
+    @property
+    def output_dir(self) -> Path:
+        """Where the site is built for its search index: beside the content, one folder per port (the
+        port is in every absolute link), kept between runs so that a restart only indexes what changed."""
+        return Path(self.options.content_dir).resolve().parent / ".roundup-cache" / "serve" / str(self.port) / "site"
+
     def start(self) -> None:
-        """Listen (OSError when the port is taken), build once, then serve and watch in the background."""
+        """Listen (OSError when the port is taken), load the site, then serve, watch and index in the background."""
         self._httpd = ThreadingHTTPServer((self.host, self.requested_port), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._workdir = Path(tempfile.mkdtemp(prefix="roundup-serve-"))
-        self.rebuild()
+        self.rebuild()  # before any thread starts: validating issues forks worker processes
         self._spawn(self._httpd.serve_forever, "roundup-http")
         self._spawn(self._watch, "roundup-watch")
-        self._spawn(self._remember_site, "roundup-memory")
+        self._spawn(self._index, "roundup-search")
         self._watching.wait(timeout=10)  # changes made after start() returns are seen
 
     def _spawn(self, target, name: str) -> None:
@@ -180,10 +187,11 @@ class DevServer:
             if any(thread.name == "roundup-http" for thread in self._threads):
                 self._httpd.shutdown()
             self._httpd.server_close()
+        indexer = self._indexer
+        if indexer is not None and indexer.poll() is None:
+            indexer.terminate()  # its output is staged: a build stopped half-way leaves the folder as it was
         for thread in self._threads:
             thread.join(timeout=10)
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
 
     def watched(self) -> list[Path]:
         content = Path(self.options.content_dir)
@@ -213,54 +221,58 @@ class DevServer:
         self.rebuild()
 
     def rebuild(self) -> Snapshot:
-        """Build the next version; on failure keep serving the last good one and record the problems."""
+        """Load the next version; on failure keep serving the last good one and record the problems."""
         with self._build_lock:
             current = self.snapshot
             base_path = read_base_path(Path(self.options.content_dir)) or current.base_path
             options = self._build_options(base_path)
             started = time.perf_counter()
             try:
-                if current.root is None and current.live is None:  # the first build: files and search index
-                    result = build(options)
-                    warnings, pages = result.warnings, result.pages
-                    snapshot = Snapshot(Path(options.output_dir), base_path)
-                else:  # Pagefind would take far longer than the edit it reflects: restart to refresh search
-                    live = load_live_site(options, self._live_memory(options))
-                    warnings, pages = live.warnings, live.pages
-                    snapshot = Snapshot(current.root, base_path, live=live)
+                if self._memory is None:  # issues validated by an earlier run's build are in its cache
+                    self._memory = LiveMemory(BuildCache(cache_folder(options.output_dir)))
+                live = load_live_site(options, self._memory)
             except Exception as error:  # noqa: BLE001 - any failure is shown, the server goes on
                 problems = describe_failure(error)
                 for line in problems:
                     self.echo(line, True)
-                self.echo(f"Error: the site was not rebuilt ({len(problems)} problem"
+                self.echo(f"Error: the site was not loaded ({len(problems)} problem"
                           f"{'s' if len(problems) != 1 else ''}); still serving the last good one.", True)
                 return self._publish(dataclasses.replace(current, problems=problems or ("the build failed",)))
-            for warning in warnings:
+            for warning in live.warnings:
                 self.echo(str(warning), True)
-            self.echo(f"Built {pages} pages in {time.perf_counter() - started:.2f} s", False)
-            return self._publish(dataclasses.replace(snapshot, version=current.version + 1))
+            self.echo(f"Loaded {live.pages} pages in {time.perf_counter() - started:.2f} s", False)
+            return self._publish(Snapshot(current.root, base_path, current.version + 1, live=live))
 
     def _build_options(self, base_path: str) -> BuildOptions:
-        return dataclasses.replace(self.options, output_dir=self._workdir / "site", search=True,
+        return dataclasses.replace(self.options, output_dir=self.output_dir, search=True,
                                    base_url=f"http://{self.host}:{self.port}{base_path}")
 
-    def _live_memory(self, options: BuildOptions) -> LiveMemory:
-        if self._memory is None:  # the issues the first build validated are in its cache
-            self._memory = LiveMemory(BuildCache(cache_folder(options.output_dir)))
-        return self._memory
-
-    def _remember_site(self) -> None:
-        """Load the built site into memory while the editor reads it, so the first edit is as quick as
-        the next ones (reading ten years of validated issues from the cache takes seconds)."""
-        with self._build_lock:
-            snapshot = self.snapshot
-            if snapshot.root is None or snapshot.live is not None or self._stop.is_set():
-                return
-            options = self._build_options(snapshot.base_path)
-            try:
-                load_live_site(options, self._live_memory(options))
-            except Exception:  # noqa: BLE001 - the next edit loads it again and reports what fails
-                pass
+    def _index(self) -> None:
+        """Build the site with its search index in a process of its own (minutes for a ten-year archive
+        the first time, seconds when little changed since the last run), then serve its search files."""
+        started = time.perf_counter()
+        options = self._build_options(self.snapshot.base_path)
+        # A new interpreter, not a fork (this process has threads) nor multiprocessing's spawn (it
+        # imports the __main__ module again, whatever that is).
+        self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve import build_for_search; "
+                                          "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL)
+        reply, _ = self._indexer.communicate(pickle.dumps(options))
+        if self._stop.is_set():
+            return
+        try:
+            answer = json.loads(reply)
+            problems, notes = answer["problems"], answer["notes"]
+        except (ValueError, TypeError, KeyError):
+            problems, notes = [f"the search build stopped with status {self._indexer.returncode}"], []
+        if problems:
+            self.echo(f"Error: no search index ({problems[0]}{' ...' if len(problems) > 1 else ''}); "
+                      "fix the content and restart 'roundup serve' to make it", True)
+            return
+        with self._changed:  # the pages are the same: no reload, search files are served from now on
+            self.snapshot = dataclasses.replace(self.snapshot, root=self.output_dir)
+        elapsed = time.perf_counter() - started
+        self.echo(f"No search index: {notes[0]}" if notes else f"Search index ready in {elapsed:.2f} s", bool(notes))
 
     def _publish(self, snapshot: Snapshot) -> Snapshot:
         with self._changed:
@@ -273,6 +285,19 @@ class DevServer:
         with self._changed:
             self._changed.wait_for(lambda: self.snapshot.changes != seen or self._stop.is_set(), timeout)
             return self.snapshot
+
+
+def build_for_search() -> None:
+    """The build `roundup serve` runs for its search index, in a process of its own: BuildOptions
+    (pickled, from the server) on stdin; on stdout (JSON) the problems that stopped it and the notes
+    of the search step (say, no Pagefind binary)."""
+    options = pickle.load(sys.stdin.buffer)
+    try:
+        result = build(options)
+        reply = {"problems": [], "notes": [problem.message for problem in result.warnings if problem.path == "search"]}
+    except Exception as error:  # noqa: BLE001 - reported by the server, which goes on without search
+        reply = {"problems": list(describe_failure(error)), "notes": []}
+    json.dump(reply, sys.stdout)
 
 
 def _make_handler(server: DevServer):
@@ -339,6 +364,8 @@ def _make_handler(server: DevServer):
             relative = path[len(base):]
             if snapshot.live is not None and not is_search_file(relative):
                 return self._live(relative, path, snapshot, head)
+            if snapshot.root is None:  # the search index is not made yet
+                return self._not_found(snapshot, head)
             try:
                 target = safe_target(snapshot.root, relative) if relative else snapshot.root
                 if target.is_dir():

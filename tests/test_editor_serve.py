@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, SAMPLE_CONTENT, run_cli
 from generator.build import build
 from generator.config import BuildOptions
 from generator.serve import DevServer, inject_live_reload, Snapshot
@@ -62,6 +62,13 @@ def status(dev: DevServer) -> dict:
     return json.loads(get(f"http://127.0.0.1:{dev.port}/__roundup__/status")[1])
 
 
+def wait_until(done, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"not done within {timeout} s"
+        time.sleep(0.1)
+
+
 def change_until(path: Path, text: str, done, timeout: float = WAIT):
     """Write the file, then poll until done() is true; rewrite it now and then in case an event was missed."""
     deadline = time.monotonic() + timeout
@@ -100,7 +107,13 @@ def test_serves_the_site_under_the_base_path_with_the_reload_script(server, tmp_
     reply = connection.getresponse()
     assert (reply.status, reply.getheader("Location")) == (302, "/weekly/")
     connection.close()
-    # the script is only in responses: never in a built file, and nothing is written to site/
+    # the search index is made in the background, in a folder kept for the next run on this port,
+    # then served; the script is only in responses: never in a built file, and nothing goes to site/
+    assert get(server.url + "pagefind/pagefind.js")[0] in (200, 404)
+    wait_until(lambda: server.snapshot.root is not None)
+    assert server.snapshot.root == tmp_path / ".roundup-cache" / "serve" / str(server.port) / "site"
+    code, script, headers = get(server.url + "pagefind/pagefind.js")
+    assert code == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8" and "roundup-live" not in script
     assert not (tmp_path / "site").exists()
     built = [path for path in Path(server.snapshot.root).rglob("*.html")]
     assert built and not any("roundup-live" in path.read_text() for path in built)
@@ -165,9 +178,7 @@ def test_a_page_whose_issue_is_deleted_is_gone_after_the_reload(server, content)
     assert get(server.url + "issues/2024-01-07/")[0] == 200
     issue = content / "issues" / "2024-01-07.yaml"
     issue.unlink()
-    deadline = time.monotonic() + WAIT
-    while status(server)["version"] == 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: status(server)["version"] == 2)
     code, page, _ = get(server.url + "issues/2024-01-07/")
     assert code == 404 and "Page not found" in page
     assert get(server.url + "issues/2024-01-14/")[0] == 200
@@ -196,6 +207,24 @@ def test_a_template_that_fails_on_one_page_says_so_on_that_page(server, tmp_path
     overlay = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay pre")
     assert code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
     assert get(server.url + "issues/2024-01-07/")[0] == 200  # other pages are served as usual
+
+
+def test_the_search_index_of_the_sample_site_is_made_in_the_background(tmp_path, monkeypatch):
+    """A site big enough for the background build to render pages in worker processes of its own."""
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "themes", tmp_path / "themes")
+    monkeypatch.chdir(tmp_path)
+    messages: list[str] = []
+    dev = DevServer(BuildOptions(content_dir=tmp_path / "content"), port=0, echo=lambda text, err: messages.append(text))
+    dev.start()
+    try:
+        wait_until(lambda: any("search index" in message.lower() for message in messages), timeout=120)
+        assert [m for m in messages if "search index" in m.lower()][0].startswith("Search index ready in ")
+        assert dev.snapshot.root is not None
+        code, page, _ = get(dev.url + "pagefind/pagefind-entry.json")
+        assert code == 200 and json.loads(page)["languages"]
+    finally:
+        dev.stop()
 
 
 def test_stop_closes_the_port(content):
