@@ -48,23 +48,20 @@ class LiveMemory:
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LiveSite:
     makers: dict[str, Callable[[], str | bytes]]  # site-relative path -> make
     pages: int = 0
     warnings: tuple[Problem, ...] = ()
-    _made: dict[str, bytes] = field(default_factory=dict)
 
     def __contains__(self, path: str) -> bool:
         return path in self.makers
 
     def file(self, path: str) -> bytes:
-        """The file's bytes, made on the first request (raises what its template raises)."""
-        made = self._made.get(path)
-        if made is None:
-            data = self.makers[path]()
-            made = self._made[path] = data.encode("utf-8") if isinstance(data, str) else data
-        return made
+        """The file's bytes, made now (a page takes milliseconds; raises what its template raises).
+        Not kept: a crawler going through 25,000 pages must not fill the memory."""
+        data = self.makers[path]()
+        return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:

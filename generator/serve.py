@@ -10,11 +10,14 @@ A build that fails keeps the last good site served and shows its problems in the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
 import mimetypes
+import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -189,7 +192,10 @@ class DevServer:
             self._httpd.server_close()
         indexer = self._indexer
         if indexer is not None and indexer.poll() is None:
-            indexer.terminate()  # its output is staged: a build stopped half-way leaves the folder as it was
+            # it and its workers (its own process group); its output is staged: a build stopped
+            # half-way leaves the folder as it was
+            with contextlib.suppress(OSError):
+                os.killpg(indexer.pid, signal.SIGTERM)
         for thread in self._threads:
             thread.join(timeout=10)
 
@@ -256,7 +262,7 @@ class DevServer:
         # imports the __main__ module again, whatever that is).
         self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve import build_for_search; "
                                           "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL, start_new_session=True)
         reply, _ = self._indexer.communicate(pickle.dumps(options))
         if self._stop.is_set():
             return
@@ -275,8 +281,8 @@ class DevServer:
         self.echo(f"No search index: {notes[0]}" if notes else f"Search index ready in {elapsed:.2f} s", bool(notes))
 
     def _publish(self, snapshot: Snapshot) -> Snapshot:
-        with self._changed:
-            self.snapshot = dataclasses.replace(snapshot, changes=self.snapshot.changes + 1)
+        with self._changed:  # the search folder may have become ready while this version was loading
+            self.snapshot = dataclasses.replace(snapshot, root=self.snapshot.root, changes=self.snapshot.changes + 1)
             self._changed.notify_all()
         return self.snapshot
 
