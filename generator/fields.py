@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from .errors import Problem
-from .loader import LineDict, LineList
+from .loader import LineDict, LineList, Source, parse_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -145,3 +145,16 @@ def require_mapping(data, path: str, problems: list[Problem], what: str) -> Line
         problems.append(Problem(path, line, "", f"the file is {type_name(data)} "
                                 f"(expected a mapping of fields: {what})"))
     return None
+
+
+def read_fields(source: Source, problems: list[Problem], what: str, known: tuple[str, ...]) -> Fields | None:
+    """The top-level fields of a YAML file that must be a mapping (`what`: the fields it expects);
+    unknown keys are problems. None when the file is not a mapping."""
+    data, found = parse_yaml(source)
+    problems += found
+    data = require_mapping(data, source.path, problems, what)
+    if data is None:
+        return None
+    fields = Fields(data, source.path, "", problems)
+    fields.check_keys(known)
+    return fields

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from .errors import Problem
-from .fields import SLUG_RE, Fields, require_mapping, type_name
-from .loader import LineDict, LineList, Source, parse_yaml
+from .fields import SLUG_RE, Fields, read_fields, type_name
+from .loader import LineDict, LineList, Source
 from .model import Author, Category, Site
 
 SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme",
@@ -19,13 +19,9 @@ UNSUBSCRIBE_SCHEMES = ("http", "https", "mailto")
 
 
 def validate_site(source: Source, problems: list[Problem]) -> Site | None:
-    data, found = parse_yaml(source)
-    problems += found
-    data = require_mapping(data, source.path, problems, "title, description, base_url, categories")
-    if data is None:
+    fields = read_fields(source, problems, "title, description, base_url, categories", SITE_FIELDS)
+    if fields is None:
         return None
-    fields = Fields(data, source.path, "", problems)
-    fields.check_keys(SITE_FIELDS)
     base_url = fields.url("base_url", required=True)
     if base_url and not base_url.endswith("/"):
         base_url += "/"

@@ -8,8 +8,8 @@ import re
 
 from .cache import digest
 from .errors import Problem
-from .fields import SLUG_RE, Fields, did_you_mean, require_mapping, type_name
-from .loader import LineDict, LineList, Source, parse_front_matter, parse_yaml
+from .fields import SLUG_RE, Fields, did_you_mean, read_fields, require_mapping, type_name
+from .loader import LineDict, LineList, Source, parse_front_matter
 from .model import Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
 
 # YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
@@ -38,13 +38,9 @@ def parse_arxiv(value: str) -> tuple[str, str] | None:
 
 
 def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem]) -> Issue | None:
-    data, found = parse_yaml(source)
-    problems += found
-    data = require_mapping(data, source.path, problems, "title, date, papers")
-    if data is None:
+    fields = read_fields(source, problems, "title, date, papers", ISSUE_FIELDS)
+    if fields is None:
         return None
-    fields = Fields(data, source.path, "", problems)
-    fields.check_keys(ISSUE_FIELDS)
     if not SLUG_RE.match(slug):
         problems.append(Problem(source.path, 0, "", f"the file name '{slug}' is not a slug "
                                 "(expected lowercase letters, digits and '-', such as 2024-06-16.yaml)"))
@@ -69,7 +65,8 @@ def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem
                  summary=fields.text("summary"), intro=fields.text("intro"),
                  sections=_number_sections(papers, site, slug),
                  period_start=period_start, period_end=period_end, draft=draft,
-                 source_path=source.path, date_line=data.line_of("date"), number_line=data.line_of("number"))
+                 source_path=source.path, date_line=fields.data.line_of("date"),
+                 number_line=fields.data.line_of("number"))
 
 
 def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Problem]) -> list[Paper]:
