@@ -298,6 +298,8 @@ def build_for_search() -> None:
     (pickled, from the server) on stdin; on stdout (JSON) the problems that stopped it and the notes
     of the search step (say, no Pagefind binary)."""
     options = pickle.load(sys.stdin.buffer)
+    if hasattr(os, "nice"):
+        os.nice(10)  # the server's own loads, which the editor waits for, come first
     try:
         result = build(options)
         reply = {"problems": [], "notes": [problem.message for problem in result.warnings if problem.path == "search"]}
