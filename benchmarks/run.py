@@ -87,19 +87,20 @@ def same_tree(a: Path, b: Path) -> bool:
     return not mismatch and not errors
 
 
-def edit_summary(content: Path) -> None:
-    """Change one paper's summary in an issue in the middle of the archive."""
-    issues = sorted((content / "issues").glob("*.yaml"))
+def edit_summary(content: Path, sentence: str = "An edited first sentence for the benchmark.") -> Path:
+    """Start one paper's summary with `sentence`, in an issue in the middle of the archive; its file."""
+    issues = issues_of(content)
     path = issues[len(issues) // 2]
     text = path.read_text()
     marker = "  summary: |\n"
     index = text.index(marker) + len(marker)
-    path.write_text(text[:index] + "    An edited first sentence for the benchmark.\n" + text[index:])
+    path.write_text(text[:index] + f"    {sentence}\n" + text[index:])
+    return path
 
 
 def add_paper(content: Path) -> None:
     """Append one paper to an issue in the middle of the archive."""
-    issues = sorted((content / "issues").glob("*.yaml"))
+    issues = issues_of(content)
     path = issues[len(issues) // 2 + 1]
     path.write_text(path.read_text().rstrip("\n") + """
 - title: "A Paper Added by the Benchmark"
@@ -179,8 +180,7 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
         built = time.perf_counter() - started
         status = url[:url.index("/", len("http://"))] + "/__roundup__/status"
         issue_files = issues_of(content)
-        path = issue_files[len(issue_files) // 2]
-        page_url = f"{url}issues/{path.stem}/"
+        page_url = f"{url}issues/{issue_files[len(issue_files) // 2].stem}/"  # the issue edit_summary edits
         waits = []
         for round_number in range(repeat + 1):
             changes = json.loads(fetch(status))["changes"]
@@ -191,10 +191,7 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
             time.sleep(1)  # the browser waits before the editor saves
             sentence = f"Edited while serving, round {round_number}."
             saved = time.perf_counter()
-            text = path.read_text()
-            marker = "  summary: |\n"
-            index = text.index(marker) + len(marker)
-            path.write_text(text[:index] + f"    {sentence}\n" + text[index:])
+            edit_summary(content, sentence)
             waiting.join(timeout=120)
             page = fetch(page_url)
             waits.append(time.perf_counter() - saved)

@@ -31,14 +31,11 @@ def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCach
     return related
 
 
-def _order(issues: tuple[Issue, ...]) -> list[str]:
-    return list(dict.fromkeys(entry.paper.id for issue in issues for entry in issue.entries))
-
-
 def find_related(issues: tuple[Issue, ...], catalog: Catalog,
                  limit: int = RELATED_LIMIT) -> dict[str, tuple[PaperRecord, ...]]:
     """Paper id -> its related papers, newest first. `issues` newest first, as in Site."""
-    records = [catalog.paper_index[paper_id] for paper_id in _order(issues)]
+    order = dict.fromkeys(entry.paper.id for issue in issues for entry in issue.entries)
+    records = [catalog.paper_index[paper_id] for paper_id in order]
     groups: dict[tuple[str, str], int] = {}  # ("tag", slug) or ("category", slug) -> papers as bits
     for bit, record in enumerate(records):
         for group in _groups(record):

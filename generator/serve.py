@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -118,7 +119,11 @@ def describe_failure(error: Exception) -> tuple[str, ...]:
     if isinstance(error, jinja2.TemplateSyntaxError):
         return (f"{error.filename or error.name}:{error.lineno}: template: {error.message}",)
     if isinstance(error, jinja2.TemplateError):
-        return (f"template: {type(error).__name__}: {error}",)
+        # Jinja puts the template's file and line in the traceback frames of its rendering code
+        where = [frame for frame in traceback.extract_tb(error.__traceback__)
+                 if frame.filename.endswith((".html", ".txt", ".xml", ".xsl", ".css"))]
+        place = f"{where[-1].filename}:{where[-1].lineno}: " if where else ""
+        return (f"{place}template: {type(error).__name__}: {error}",)
     if isinstance(error, BuildError):
         return (str(error),)
     return (f"unexpected {type(error).__name__}: {error}",)
@@ -247,7 +252,7 @@ class DevServer:
             for warning in live.warnings:
                 self.echo(str(warning), True)
             self.echo(f"Loaded {live.pages} pages in {time.perf_counter() - started:.2f} s", False)
-            return self._publish(Snapshot(current.root, base_path, current.version + 1, live=live))
+            return self._publish(Snapshot(base_path=base_path, version=current.version + 1, live=live))
 
     def _build_options(self, base_path: str) -> BuildOptions:
         return dataclasses.replace(self.options, output_dir=self.output_dir, search=True,
@@ -281,7 +286,8 @@ class DevServer:
         self.echo(f"No search index: {notes[0]}" if notes else f"Search index ready in {elapsed:.2f} s", bool(notes))
 
     def _publish(self, snapshot: Snapshot) -> Snapshot:
-        with self._changed:  # the search folder may have become ready while this version was loading
+        """Serve `snapshot`, with the search folder if ready (only _index sets it, maybe while it loaded)."""
+        with self._changed:
             self.snapshot = dataclasses.replace(snapshot, root=self.snapshot.root, changes=self.snapshot.changes + 1)
             self._changed.notify_all()
         return self.snapshot

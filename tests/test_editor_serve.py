@@ -206,6 +206,7 @@ def test_a_template_that_fails_on_one_page_says_so_on_that_page(server, tmp_path
     code, page, _ = get(server.url + "papers/2401.00001/")
     overlay = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay pre")
     assert code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
+    assert overlay.get_text().startswith(f"{template}:9: template: ")  # the template's file and line
     assert get(server.url + "issues/2024-01-07/")[0] == 200  # other pages are served as usual
 
 
