@@ -105,10 +105,10 @@ def _settings_of(site: Site) -> str:
 
 
 def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
-              related: dict[str, tuple[PaperRecord, ...]]) -> list[Artifact]:
+              related: dict[str, tuple[str, ...]]) -> list[Artifact]:
     """Every file of the site, pages first; feeds, email and site-wide files after them.
 
-    `related`: each paper's related papers (related.py)."""
+    `related`: the ids of each paper's related papers (related.py)."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
     shown_as = functools.cache(lambda: appearance_keys(site))
@@ -146,10 +146,14 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                      listing=listing, pager=pager, **extra)
 
     categories = {category.slug: category for category in site.categories}
+    index = catalog.paper_index
     for record in catalog.papers:
         others = related[record.paper.id]
-        page("paper.html", f"{record.paper.page_url}index.html", functools.partial(_paper_key, shown, record, others),
-             record=record, paper=record.paper, category=categories[record.paper.category], related=others)
+        path = f"{record.paper.page_url}index.html"
+        render = functools.partial(_render_paper, env, index, others, page_url=path.removesuffix("index.html"),
+                                   record=record, paper=record.paper, category=categories[record.paper.category])
+        artifacts.append(Artifact(path, render, functools.partial(_paper_key, shown, index, record, others),
+                                  ("paper.html",), is_page=True))
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
@@ -168,8 +172,8 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                                   key, ("email/issue.txt",)))
         artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
                                   ("bib", issue_key(issue))))
-    page_urls = sorted(a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html"))
-    artifacts.append(Artifact("sitemap.xml", functools.partial(render_sitemap, site, catalog, page_urls), None))
+    pages = tuple(artifacts)
+    artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages), None))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
     artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
     artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml", site.build_date)))
@@ -182,13 +186,22 @@ def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager)
     return (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown(pager.items))
 
 
-def _paper_key(shown: Callable, record: PaperRecord, related: tuple[PaperRecord, ...]) -> tuple:
+def _paper_key(shown: Callable, index: dict[str, PaperRecord], record: PaperRecord, related: tuple[str, ...]) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
-    return ("paper", record.paper.id, shown(record.appearances), shown(tuple(other.latest for other in related)))
+    return ("paper", record.paper.id, shown(record.appearances), shown(tuple(index[other].latest for other in related)))
+
+
+def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:
+    urls = sorted(a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html"))
+    return render_sitemap(site, catalog, urls)
 
 
 def _render(env: jinja2.Environment, template: str, **context) -> str:
     return env.get_template(template).render(**context)
+
+
+def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], related: tuple[str, ...], **context) -> str:
+    return _render(env, "paper.html", related=tuple(index[other] for other in related), **context)
 
 
 def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> list[Artifact]:

@@ -16,18 +16,18 @@ from .model import Catalog, Issue, PaperRecord
 RELATED_LIMIT = 5
 
 
-def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache) -> dict[str, tuple[PaperRecord, ...]]:
-    """find_related(), or the last build's answer when no paper's place, category or tags changed
-    (~1.5 s on a ten-year archive, for an edit that seldom changes them)."""
+def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache) -> dict[str, tuple[str, ...]]:
+    """Paper id -> the ids of its related papers: find_related(), or the last build's answer when no
+    paper's place, category or tags changed (~1.5 s on a ten-year archive, for an edit that seldom
+    changes them). Ids, not records: a page looks up the few it shows (catalog.paper_index)."""
     # every paper in the order featured, with the category and tags of each time: what the answer depends on
-    key = digest("\n".join(f"{entry.paper.id}\t{entry.paper.category}\t{','.join(tag.slug for tag in entry.paper.tags)}"
-                           for issue in issues for entry in issue.entries))
+    key = digest("".join(section.related_key for issue in issues for section in issue.sections))
     saved = cache.recall("related", key)
     if isinstance(saved, dict) and saved.keys() == catalog.paper_index.keys():
-        return {paper_id: tuple(catalog.paper_index[other] for other in others) for paper_id, others in saved.items()}
-    related = find_related(issues, catalog)
-    cache.remember("related", key, {paper_id: tuple(record.paper.id for record in records)
-                                    for paper_id, records in related.items()})
+        return saved
+    related = {paper_id: tuple(record.paper.id for record in records)
+               for paper_id, records in find_related(issues, catalog).items()}
+    cache.remember("related", key, related)
     return related
 
 
