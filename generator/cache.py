@@ -40,6 +40,9 @@ class BuildCache:
     new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
     read_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry read from disk, kept by keep_used()
     read_results: dict[str, tuple | None] = field(default_factory=dict)  # name -> (key, value) read from disk
+    # (issue key, its number) -> the numbered Issue: an issue unchanged since the last load of
+    # `roundup serve` is then the same object, so what was derived from it can be kept (model.update_catalog)
+    numbered: dict[tuple[str, int], object] = field(default_factory=dict)
 
     def keep_used(self) -> None:
         """Between builds of a long-running process (`roundup serve`): start a new build that knows
@@ -49,6 +52,7 @@ class BuildCache:
         self.new_issues, self.used_issues = {}, set()
         self.read_results = {**self.read_results, **self.new_results}
         self.new_results = {}
+        self.numbered = {key: issue for key, issue in self.numbered.items() if key[0] in self.read_issues}
 
     def issue(self, key: str) -> tuple | None:
         """(validated Issue, its problems, its Markdown rendered ahead) for an issue file's key."""

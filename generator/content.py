@@ -95,7 +95,7 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
             issues.append(checked.issue)
         if markdown is not None:
             markdown.update(checked.markdown)
-    issues = _assign_numbers(issues, problems)
+    issues = _assign_numbers(issues, problems, cache)
 
     pages = []
     for source in files.pages:
@@ -128,7 +128,7 @@ def _scheduled_notes(issues: list[Issue], options: BuildOptions) -> list[Problem
             for issue in issues if _is_scheduled(issue, options) and not issue.draft]
 
 
-def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
+def _assign_numbers(issues: list[Issue], problems: list[Problem], cache: BuildCache) -> list[Issue]:
     """Issues without a number are numbered by their position by date; numbers must be unique."""
     ordered = sorted(issues, key=lambda issue: (issue.date, issue.slug))
     numbered, taken = [], {}
@@ -139,7 +139,10 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]
                                     f"{taken[number]} (expected a unique number per issue)"))
             continue
         taken[number] = issue.source_path
-        numbered.append(dataclasses.replace(issue, number=number))
+        known = cache.numbered.get((issue.digest, number))
+        if known is None:
+            known = cache.numbered[issue.digest, number] = dataclasses.replace(issue, number=number)
+        numbered.append(known)
     return numbered
 
 

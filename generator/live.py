@@ -20,7 +20,7 @@ from .config import BuildOptions
 from .content import load_site
 from .errors import Problem
 from .loader import load_content_files
-from .model import build_catalog
+from .model import Catalog, Site, build_catalog, update_catalog
 from .plan import plan_site
 from .related import related_papers
 from .render import make_environment
@@ -47,6 +47,7 @@ class LiveMemory:
 
     cache: BuildCache
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    indexed: tuple[Site, Catalog] | None = None  # the last site loaded and its catalog
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
     gc.disable()  # hundreds of thousands of new objects, none of them garbage yet
     try:
         site, warnings = load_site(options, memory.cache, markdown, load_content_files(Path(options.content_dir)))
-        catalog = build_catalog(site)
+        catalog = memory.indexed and update_catalog(memory.indexed[1], memory.indexed[0], site) or build_catalog(site)
+        memory.indexed = (site, catalog)
         theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
         env = make_environment(theme, site, markdown, memory.templates)
         for name in env.list_templates():  # a template that does not compile fails now, not on a request

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from .cache import digest
+
 
 def slugify(text: str, fallback_prefix: str = "x") -> str:
     """A lowercase ASCII slug; never empty and never a path (``kv/cache`` -> ``kv-cache``)."""
@@ -147,11 +149,19 @@ class Section:
     def anchor(self) -> str:
         return f"cat-{self.category.slug}"
 
-    @functools.cached_property  # kept across `roundup serve` reloads: a Section outlives its numbered Issue
+    # Both kept across `roundup serve` loads: a Section outlives its Issue, which is numbered again.
+    @functools.cached_property
     def related_key(self) -> str:
-        """What related papers depend on here: each paper's id, category and tags, in order."""
-        return "".join(f"{entry.paper.id}\t{entry.paper.category}\t{','.join(tag.slug for tag in entry.paper.tags)}\n"
-                       for entry in self.entries)
+        """A digest of what related papers depend on here: each paper's id, category and tags, in order."""
+        return digest("".join(f"{entry.paper.id}\t{entry.paper.category}\t{','.join(tag.slug for tag in entry.paper.tags)}\n"
+                               for entry in self.entries))
+
+    @functools.cached_property
+    def outline(self) -> str:
+        """A digest of what the catalog takes from here: each paper's id, category, tags and authors, in
+        order. An edit that keeps it keeps the site's shape (update_catalog)."""
+        return digest("".join(f"{entry.paper.id}\t{entry.paper.category}\t{[(tag.slug, tag.name) for tag in entry.paper.tags]}"
+                               f"\t{entry.paper.author_pages}\n" for entry in self.entries))
 
 
 @dataclass(frozen=True)
@@ -304,8 +314,53 @@ def build_catalog(site: Site) -> Catalog:
                  for slug, found in sorted(by_tag.items()))
     authors = tuple(Listing(url.split("/")[1], found[0].entry.paper.author_pages[url], url, tuple(found), kind="author")
                     for url, found in sorted(by_author.items()))
+    return Catalog(papers, categories, tags, authors, _by_year(site))
+
+
+def _by_year(site: Site) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
     years: dict[int, list[Issue]] = {}
     for issue in site.issues:
         years.setdefault(issue.date.year, []).append(issue)
-    by_year = tuple((year, tuple(issues)) for year, issues in sorted(years.items(), reverse=True))
-    return Catalog(papers, categories, tags, authors, by_year)
+    return tuple((year, tuple(issues)) for year, issues in sorted(years.items(), reverse=True))
+
+
+def update_catalog(catalog: Catalog, old: Site, new: Site) -> Catalog | None:
+    """build_catalog(new), made from `catalog` (that of `old`) when every issue is where it was and
+    no paper's id, category, tags or authors changed; None otherwise. Issues unchanged are the same
+    objects in both sites, and only the listings that show an edited issue are made again: a few
+    milliseconds instead of ~0.3 s for `roundup serve` on a ten-year archive."""
+    if len(old.issues) != len(new.issues) or old.categories != new.categories:
+        return None
+    replaced: dict[int, Appearance] = {}  # id() of an entry of `old` -> its appearance in `new`
+    edited: list[Paper] = []
+    for before, after in zip(old.issues, new.issues):
+        if before is after:
+            continue
+        if before.slug != after.slug or [s.outline for s in before.sections] != [s.outline for s in after.sections]:
+            return None
+        for entry, new_entry in zip(before.entries, after.entries):
+            replaced[id(entry)] = Appearance(after, new_entry)
+            edited.append(entry.paper)
+    if not replaced:
+        return catalog
+
+    def swap(appearances: tuple[Appearance, ...]) -> tuple[Appearance, ...]:
+        return tuple(replaced.get(id(appearance.entry), appearance) for appearance in appearances)
+
+    def swap_in(listings: tuple[Listing, ...], touched: set[str]) -> tuple[Listing, ...]:
+        return tuple(listing._replace(appearances=swap(listing.appearances)) if listing.url in touched else listing
+                     for listing in listings)
+
+    papers = {paper.id for paper in edited}
+    records = []
+    for record in catalog.papers:
+        if record.paper.id in papers:
+            appearances = swap(record.appearances)
+            record = PaperRecord(appearances[0].entry.paper, appearances)  # named as its newest issue has it
+        records.append(record)
+    return Catalog(
+        tuple(records),
+        swap_in(catalog.categories, {f"categories/{paper.category}/" for paper in edited}),
+        swap_in(catalog.tags, {tag.url for paper in edited for tag in paper.tags}),
+        swap_in(catalog.authors, {url for paper in edited for url in paper.author_pages}),
+        _by_year(new))

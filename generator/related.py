@@ -20,7 +20,7 @@ def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCach
     """Paper id -> the ids of its related papers: find_related(), or the last build's answer when no
     paper's place, category or tags changed (~1.5 s on a ten-year archive, for an edit that seldom
     changes them). Ids, not records: a page looks up the few it shows (catalog.paper_index)."""
-    # every paper in the order featured, with the category and tags of each time: what the answer depends on
+    # every paper in the order featured, with its category and tags each time: what the answer depends on
     key = digest("".join(section.related_key for issue in issues for section in issue.sections))
     saved = cache.recall("related", key)
     if isinstance(saved, dict) and saved.keys() == catalog.paper_index.keys():

@@ -237,7 +237,7 @@ def test_a_site_loaded_again_lets_the_previous_one_go(content, tmp_path):
     memory = LiveMemory(BuildCache(tmp_path / "cache", enabled=False))
     options = BuildOptions(content_dir=content, future=True)
     live = load_live_site(options, memory)
-    first_site = weakref.ref(live.makers["index.html"].keywords["pager"].items[0])  # an Issue of that load
+    first_site = weakref.ref(live.makers["index.html"].args[0].globals["site"])  # the Site its pages see
     assert "<html" in live.file("index.html").decode()
     for _ in range(3):
         live = load_live_site(options, memory)

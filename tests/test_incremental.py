@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, build, run_cli
+from generator.cache import BuildCache, cache_folder
+from generator.config import BuildOptions
+from generator.content import load_site
+from generator.live import LiveMemory, load_live_site
+from generator.model import build_catalog, update_catalog
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -177,6 +182,44 @@ def test_an_incremental_build_equals_a_cold_build(project, tmp_path, change, che
     if check is not None:
         assert check(project), "the rebuilt site does not show the edit"
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+@pytest.mark.parametrize("change, check", EDITS)
+def test_after_an_edit_roundup_serve_serves_what_a_cold_build_writes(project, tmp_path, change, check):
+    """`roundup serve` loads the site again after each edit, keeping what the edit left unchanged."""
+    options = BuildOptions(content_dir=project / "content", output_dir=project / "site")
+    memory = LiveMemory(BuildCache(cache_folder(project / "site")))  # as serve: the last build's cache
+    load_live_site(options, memory)
+    change(project)
+    live = load_live_site(options, memory)
+    shutil.copytree(project / "content", tmp_path / "fresh" / "content")
+    shutil.copytree(project / "themes", tmp_path / "fresh" / "themes")
+    build(tmp_path / "fresh" / "content", tmp_path / "fresh" / "site", "--no-search")
+    cold = tree(tmp_path / "fresh" / "site")
+    assert sorted(live.makers) == sorted(cold)
+    assert [path for path in cold if live.file(path) != cold[path]] == []
+
+
+def test_an_edit_that_keeps_the_site_shape_updates_the_catalog_in_place(project):
+    """update_catalog is what makes serve's reload quick; it must agree with build_catalog."""
+    options = BuildOptions(content_dir=project / "content", output_dir=project / "site")
+    cache = BuildCache(cache_folder(project / "site"))
+    before, _ = load_site(options, cache)
+    catalog = build_catalog(before)
+    edit(issue(project, "2024-01-07"), "summary: It reasons.", "summary: It reasons *well*.")
+    cache.keep_used()
+    after, _ = load_site(options, cache)
+    updated = update_catalog(catalog, before, after)
+    assert updated is not None and updated == build_catalog(after)
+    assert any("*well*" in appearance.entry.paper.summary for appearance in updated.paper_index["2401.00001"].appearances)
+    untouched = [listing for listing in catalog.tags + catalog.authors
+                 if all(appearance.issue.slug != "2024-01-07" for appearance in listing.appearances)]
+    assert untouched and all(listing in updated.tags + updated.authors for listing in untouched)
+    assert {id(listing) for listing in untouched} <= {id(listing) for listing in updated.tags + updated.authors}
+    append(issue(project, "2024-01-14"), "  - title: A New Paper\n    category: efficiency\n"
+           "    arxiv: \"2401.00009\"\n    summary: Brand new.\n")
+    cache.keep_used()
+    assert update_catalog(updated, after, load_site(options, cache)[0]) is None  # a new paper: made anew
 
 
 # --- edits whose rebuild is checked more closely ------------------------------------------------
