@@ -8,6 +8,7 @@ unchanged since the last build is neither rendered nor written again.
 from __future__ import annotations
 
 import functools
+import operator
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -48,14 +49,22 @@ def heading_key(issue: Issue) -> tuple:
     return (issue.slug, issue.number, issue.date, issue.title)
 
 
-def appearance_keys(site: Site) -> dict[tuple[str, str], str]:
-    """(issue slug, entry number) -> what a page showing that paper in that issue depends on.
+def appearance_keys(site: Site) -> dict[int, str]:
+    """id() of each entry of the site -> what a page showing that paper in that issue depends on.
 
     Not the whole issue: editing one paper must not remake the listings of all its issue's papers.
-    One short digest each, made once: listings and paper pages use them hundreds of thousands of times.
+    One short digest each, made once: listings and paper pages use them ~300,000 times on a ten-year
+    archive, so they are looked up by id() with C functions only (shown_in). An entry is in one issue.
     """
-    return {(issue.slug, entry.number): digest(repr((heading_key(issue), entry.number, entry.digest)))
+    return {id(entry): digest(repr((heading_key(issue), entry.number, entry.digest)))
             for issue in site.issues for entry in issue.entries}
+
+
+def shown_in(keys: dict[int, str], appearances) -> tuple[str, ...]:
+    return tuple(map(keys.__getitem__, map(id, map(_ENTRY, appearances))))
+
+
+_ENTRY = operator.itemgetter(1)  # Appearance.entry
 
 
 class Fingerprints:
@@ -111,11 +120,10 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     `related`: the ids of each paper's related papers (related.py)."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
-    shown_as = functools.cache(lambda: appearance_keys(site))
+    keys_of_appearances = functools.cache(lambda: appearance_keys(site))
 
     def shown(appearances) -> tuple[str, ...]:
-        keys = shown_as()
-        return tuple(keys[appearance.issue.slug, appearance.entry.number] for appearance in appearances)
+        return shown_in(keys_of_appearances(), appearances)
 
     def page(template: str, path: str, key: tuple | Callable[[], tuple], **context) -> None:
         url = path.removesuffix("index.html")
@@ -188,7 +196,7 @@ def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager)
 
 def _paper_key(shown: Callable, index: dict[str, PaperRecord], record: PaperRecord, related: tuple[str, ...]) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
-    return ("paper", record.paper.id, shown(record.appearances), shown(tuple(index[other].latest for other in related)))
+    return ("paper", record.paper.id, shown(record.appearances), shown([index[other].latest for other in related]))
 
 
 def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:
