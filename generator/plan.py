@@ -20,7 +20,7 @@ from .bibtex import render_bibliography
 from .cache import digest
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
-from .model import Catalog, Issue, Listing, PaperRecord, Site
+from .model import Catalog, Category, Issue, Listing, PaperRecord, Site
 from .opml import render_opml
 from .render import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
@@ -146,22 +146,24 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
     listings_by_template = (("category.html", catalog.categories), ("tag.html", catalog.tags),
                             ("author.html", catalog.authors))
+    # ~25,000 listing and paper pages on a ten-year archive, planned again on every `roundup serve`
+    # reload: their makers are partials of positional arguments, the cheapest to make
     for template, listings in listings_by_template:
         for listing in listings:
             extra = {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
             for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-                page(template, f"{pager.url}index.html", functools.partial(_listing_key, shown, template, listing, pager),
-                     listing=listing, pager=pager, **extra)
+                artifacts.append(Artifact(f"{pager.url}index.html",
+                                          functools.partial(_render_listing, env, template, listing, pager, extra),
+                                          functools.partial(_listing_key, shown, template, listing, pager),
+                                          (template,), True))
 
     categories = {category.slug: category for category in site.categories}
     index = catalog.paper_index
     for record in catalog.papers:
         others = related[record.paper.id]
-        path = f"{record.paper.page_url}index.html"
-        render = functools.partial(_render_paper, env, index, others, page_url=path.removesuffix("index.html"),
-                                   record=record, paper=record.paper, category=categories[record.paper.category])
-        artifacts.append(Artifact(path, render, functools.partial(_paper_key, shown, index, record, others),
-                                  ("paper.html",), is_page=True))
+        artifacts.append(Artifact(f"{record.paper.page_url}index.html",
+                                  functools.partial(_render_paper, env, index, categories, record, others),
+                                  functools.partial(_paper_key, shown, index, record, others), ("paper.html",), True))
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
@@ -208,8 +210,14 @@ def _render(env: jinja2.Environment, template: str, **context) -> str:
     return env.get_template(template).render(**context)
 
 
-def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], related: tuple[str, ...], **context) -> str:
-    return _render(env, "paper.html", related=tuple(index[other] for other in related), **context)
+def _render_listing(env: jinja2.Environment, template: str, listing: Listing, pager: Pager, extra: dict) -> str:
+    return _render(env, template, page_url=pager.url, listing=listing, pager=pager, **extra)
+
+
+def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], categories: dict[str, Category],
+                  record: PaperRecord, related: tuple[str, ...]) -> str:
+    return _render(env, "paper.html", page_url=record.paper.page_url, record=record, paper=record.paper,
+                   category=categories[record.paper.category], related=tuple(index[other] for other in related))
 
 
 def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> list[Artifact]:
