@@ -57,7 +57,7 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
     box.setAttribute("role", "alert");
     box.setAttribute("style", %(style)s);
     var head = document.createElement("strong");
-    head.textContent = "roundup: the last change does not build; still showing the last good site";
+    head.textContent = %(heading)s;
     var list = document.createElement("pre");
     list.setAttribute("style", "white-space:pre-wrap;margin:1em 0 0");
     list.textContent = problems.join("\\n");
@@ -94,20 +94,23 @@ class Snapshot:
     changes: int = 0  # counts every new snapshot, good or failed: what waiting browsers wait for
 
 
-def render_overlay(problems: tuple[str, ...]) -> str:
+SITE_FAILS = "roundup: the last change does not build; still showing the last good site"
+PAGE_FAILS = "roundup: this page does not build (the rest of the site does)"
+
+
+def render_overlay(problems: tuple[str, ...], heading: str = SITE_FAILS) -> str:
     if not problems:
         return ""
     items = html.escape("\n".join(problems))
-    return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>roundup: the last change '
-            f'does not build; still showing the last good site</strong><pre style="white-space:pre-wrap;'
-            f'margin:1em 0 0">{items}</pre></div>')
+    return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>{html.escape(heading)}'
+            f'</strong><pre style="white-space:pre-wrap;margin:1em 0 0">{items}</pre></div>')
 
 
-def inject_live_reload(page: str, snapshot: Snapshot) -> str:
+def inject_live_reload(page: str, snapshot: Snapshot, heading: str = SITE_FAILS) -> str:
     """The page with the reload script (and the overlay while a build fails) before </body>."""
     script = LIVE_SCRIPT % {"version": snapshot.version, "changes": snapshot.changes, "status": STATUS_PATH,
-                            "style": json.dumps(OVERLAY_STYLE)}
-    addition = render_overlay(snapshot.problems) + script
+                            "style": json.dumps(OVERLAY_STYLE), "heading": json.dumps(SITE_FAILS)}
+    addition = render_overlay(snapshot.problems, heading) + script
     index = page.lower().rfind("</body>")
     return page + addition if index < 0 else page[:index] + addition + page[index:]
 
@@ -342,11 +345,11 @@ def _make_handler(server: DevServer):
         def _redirect(self, location: str, head: bool):
             self._send(302, b"", "text/plain", head, {"Location": location})
 
-        def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool):
+        def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool, heading: str = SITE_FAILS):
             if text is None:
                 text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
                         "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
-            body = inject_live_reload(text, snapshot).encode("utf-8")
+            body = inject_live_reload(text, snapshot, heading).encode("utf-8")
             self._send(status, body, "text/html; charset=utf-8", head)
 
         def _file(self, name: str, data: bytes, snapshot: Snapshot, head: bool, status: int = 200):
@@ -404,7 +407,7 @@ def _make_handler(server: DevServer):
                 data = snapshot.live.file(name)
             except Exception as error:  # noqa: BLE001 - a template failing on this page: say so in the page
                 failed = dataclasses.replace(snapshot, problems=describe_failure(error))
-                return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head)
+                return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head, PAGE_FAILS)
             self._file(name, data, snapshot, head)
 
         def _not_found(self, snapshot: Snapshot, head: bool):
