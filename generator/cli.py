@@ -63,6 +63,31 @@ class RoundupGroup(click.Group):
                                        "(run 'roundup --debug ...' for details)") from None
 
 
+def run() -> None:
+    """The `roundup` command: main(), then the end of the process without Python freeing the loaded
+    site object by object, which took ~1.3 s of a 5 s one-summary rebuild of a ten-year archive.
+    (Tests call main() in-process; only the installed command ends this way.)"""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    exit_now(code)
+
+
+def exit_now(code: int) -> None:
+    """End the process: output flushed, no clean-up of objects (the OS frees the memory at once)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    os._exit(code)
+
+
 @click.group(cls=RoundupGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="roundup")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected failures.")

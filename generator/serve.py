@@ -315,6 +315,9 @@ def build_for_search() -> None:
     except Exception as error:  # noqa: BLE001 - reported by the server, which goes on without search
         reply = {"problems": list(describe_failure(error)), "notes": []}
     json.dump(reply, sys.stdout)
+    from .cli import exit_now
+
+    exit_now(0)  # freeing the built site object by object would keep the server waiting ~1 s
 
 
 def _make_handler(server: DevServer):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 
 from conftest import FIXTURES, run_cli
 from generator.cli import progress_bar
@@ -34,6 +37,29 @@ def test_quiet_prints_nothing_but_errors(tmp_path):
     result = run_cli("build", "-q", "--content", str(content), "--output", str(tmp_path / "site"))
     assert result.exit_code == 1
     assert "date: '2024-01-32' is not a valid date" in result.stderr
+
+
+def test_the_installed_command_flushes_its_output_and_keeps_its_exit_status(tmp_path):
+    """`roundup` ends its process at once after a command (generator.cli.run): nothing it printed
+    may be lost, and the exit status is the command's."""
+    def roundup(*args: str) -> subprocess.CompletedProcess:
+        environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+        return subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", *args],
+                              capture_output=True, text=True, timeout=120, env=environment)
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    built = roundup("build", "-v", "--content", str(content), "--output", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()  # every file written, then the summary: all of it arrives
+    assert f"  wrote {tmp_path / 'site'}/papers/2401.00001/index.html" in lines and lines[-1].startswith("Built ")
+    issue = content / "issues" / "2024-01-07.yaml"
+    issue.write_text(issue.read_text().replace("date: 2024-01-07", "date: 2024-01-32"))
+    failed = roundup("build", "--content", str(content), "--output", str(tmp_path / "site"))
+    assert failed.returncode == 1
+    assert "2024-01-07.yaml:" in failed.stderr and "date: '2024-01-32' is not a valid date" in failed.stderr
+    assert roundup("build", "--no-such-option").returncode == 2  # click's usage error
+    assert roundup("--version").stdout.startswith("roundup, version")
 
 
 def test_verbose_lists_every_file_written(tmp_path):

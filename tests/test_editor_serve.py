@@ -220,6 +220,7 @@ def test_the_search_index_of_the_sample_site_is_made_in_the_background(tmp_path,
     shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
     shutil.copytree(Path(__file__).resolve().parent.parent / "themes", tmp_path / "themes")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # its reply must arrive from a buffered stdout too
     messages: list[str] = []
     dev = DevServer(BuildOptions(content_dir=tmp_path / "content"), port=0, echo=lambda text, err: messages.append(text))
     dev.start()
