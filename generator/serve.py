@@ -59,7 +59,7 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
     var head = document.createElement("strong");
     head.textContent = %(heading)s;
     var list = document.createElement("pre");
-    list.setAttribute("style", "white-space:pre-wrap;margin:1em 0 0");
+    list.setAttribute("style", "white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0");
     list.textContent = problems.join("\\n");
     box.append(head, list);
     document.body.append(box);
@@ -103,7 +103,7 @@ def render_overlay(problems: tuple[str, ...], heading: str = SITE_FAILS) -> str:
         return ""
     items = html.escape("\n".join(problems))
     return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>{html.escape(heading)}'
-            f'</strong><pre style="white-space:pre-wrap;margin:1em 0 0">{items}</pre></div>')
+            f'</strong><pre style="white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0">{items}</pre></div>')
 
 
 def inject_live_reload(page: str, snapshot: Snapshot, heading: str = SITE_FAILS) -> str:

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -286,6 +287,18 @@ def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, m
         issue.write_text(original)
         tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
         assert tab.locator("#roundup-overlay").count() == 0
+        # A template failing on one page: a page of its own, without the theme's stylesheet; its
+        # message (the template's path has no hyphen after the temporary folder's) wraps on a phone.
+        template = tmp_path / "themes" / "default" / "templates" / "paper.html"
+        template.write_text(template.read_text().replace("{% block content %}", "{% block content %}{{ paper.no_such }}", 1))
+        tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
+        tab.set_viewport_size({"width": 390, "height": 800})
+        deadline = time.monotonic() + 30
+        while tab.goto(server.url + "papers/2401.00001/").status != 500 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "paper.html:9: template: UndefinedError" in tab.locator("#roundup-overlay pre").inner_text()
+        assert tab.evaluate("() => { const box = document.getElementById('roundup-overlay');"
+                            " return box.scrollWidth <= box.clientWidth; }")
     finally:
         server.stop()
 
