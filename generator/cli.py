@@ -56,6 +56,10 @@ class RoundupGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # what reads our output is gone (`roundup build -v | head`): stop quietly
+            with contextlib.suppress(OSError, ValueError):  # no more writes to the closed pipe
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(1) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence for the editor
             if (ctx.obj or {}).get("debug"):
                 raise

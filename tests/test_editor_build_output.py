@@ -62,6 +62,17 @@ def test_the_installed_command_flushes_its_output_and_keeps_its_exit_status(tmp_
     assert roundup("--version").stdout.startswith("roundup, version")
 
 
+def test_output_piped_into_a_reader_that_stops_early_is_no_error(tmp_path):
+    """`roundup build -v | head -1`: the site is built, and no "unexpected BrokenPipeError"."""
+    command = subprocess.Popen([sys.executable, "-c", "from generator.cli import run; run()", "build", "-v",
+                                "--content", str(FIXTURES / "minimal"), "--output", str(tmp_path / "site")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command.stdout.close()  # before the list of files is written
+    errors = command.stderr.read()
+    assert command.wait(timeout=120) == 1 and errors == ""
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
 def test_verbose_lists_every_file_written(tmp_path):
     output = tmp_path / "site"
     result = run_cli("build", "-v", "--content", str(FIXTURES / "minimal"), "--output", str(output))
