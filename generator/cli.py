@@ -12,7 +12,7 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from . import __version__
-from .build import build, render_email
+from .build import build, exit_now, render_email
 from .config import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
 
@@ -82,14 +82,6 @@ def run() -> None:
         print(code, file=sys.stderr)
         code = 1
     exit_now(code)
-
-
-def exit_now(code: int) -> None:
-    """End the process: output flushed, no clean-up of objects (the OS frees the memory at once)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
-            stream.flush()
-    os._exit(code)
 
 
 @click.group(cls=RoundupGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -74,7 +74,9 @@ def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
     gc.disable()  # hundreds of thousands of new objects, none of them garbage yet
     try:
         site, warnings = load_site(options, memory.cache, markdown, load_content_files(Path(options.content_dir)))
-        catalog = memory.indexed and update_catalog(memory.indexed[1], memory.indexed[0], site) or build_catalog(site)
+        catalog = update_catalog(memory.indexed[1], memory.indexed[0], site) if memory.indexed else None
+        if catalog is None:  # the first load, or an edit that moved a paper
+            catalog = build_catalog(site)
         memory.indexed = (site, catalog)
         theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
         env = make_environment(theme, site, markdown, memory.templates)

@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .build import build
+from .build import build, exit_now
 from .cache import BuildCache, cache_folder
 from .config import BuildOptions
 from .errors import BuildError, ContentError
@@ -315,8 +315,6 @@ def build_for_search() -> None:
     except Exception as error:  # noqa: BLE001 - reported by the server, which goes on without search
         reply = {"problems": list(describe_failure(error)), "notes": []}
     json.dump(reply, sys.stdout)
-    from .cli import exit_now
-
     exit_now(0)  # freeing the built site object by object would keep the server waiting ~1 s
 
 
