@@ -113,25 +113,35 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         cache_size=-1,
         bytecode_cache=compiled,
     )
-    author_link_cache: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+    base_path = site.base_path
+    name_links: dict[str, tuple[str, str, str]] = {}  # name -> (href, link, the name in bold)
+    paper_links: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+
+    def links_of(name: str) -> tuple[str, str, str]:
+        links = name_links.get(name)
+        if links is None:
+            href = escape(base_path + author_url(name))
+            links = name_links[name] = (href, f'<a href="{href}">{escape(name)}</a>', f"<strong>{escape(name)}</strong>")
+        return links
 
     def author_links(names: tuple[str, ...], limit: int | None = None, current: str = "") -> Markup:
         """Authors as links to their pages, comma-separated; `current` (this page's URL) in bold.
 
-        A paper's links are made once: author pages show each paper many times over.
+        Made once per name and kept per paper: author pages show each paper many times over.
         """
-        links = author_link_cache.get(names)
+        links = paper_links.get(names)
         if links is None:
-            links = author_link_cache[names] = [
-                (href, f'<a href="{href}">{escape(name)}</a>', f"<strong>{escape(name)}</strong>")
-                for name in names for href in [escape(site.base_path + author_url(name))]]
+            links = paper_links[names] = [links_of(name) for name in names]
         return Markup(", ".join(strong if href == current else link for href, link, strong in links[:limit]))
+
+    categories = {category.slug: category for category in site.categories}
 
     env.filters.update(
         author_links=author_links,
-        url=lambda target: site.base_path + site_path(target),
+        url=lambda target: base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
-        author_url=lambda name: site.base_path + author_url(name),
+        author_url=lambda name: base_path + author_url(name),
+        category=categories.__getitem__,  # slug -> Category; cheaper in a loop than site.category(slug)
         markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,
