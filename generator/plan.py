@@ -60,8 +60,9 @@ def appearance_keys(site: Site) -> dict[int, str]:
             for issue in site.issues for entry in issue.entries}
 
 
-def shown_in(keys: dict[int, str], appearances) -> tuple[str, ...]:
-    return tuple(map(keys.__getitem__, map(id, map(_ENTRY, appearances))))
+def shown_in(keys: dict[int, str], appearances) -> str:
+    # one string, not a tuple: digests have one length, and repr() of a string is cheaper
+    return "".join(map(keys.__getitem__, map(id, map(_ENTRY, appearances))))
 
 
 _ENTRY = operator.itemgetter(1)  # Appearance.entry
@@ -93,12 +94,15 @@ class Fingerprints:
 
     def of(self, artifact: Artifact) -> str | None:
         key = artifact.key() if callable(artifact.key) else artifact.key
-        if key is None:
-            return None
-        templates = tuple(self._template(name) for name in artifact.templates)
+        return None if key is None else digest(self._made_with(artifact.templates) + repr(key))
+
+    @functools.cache
+    def _made_with(self, templates: tuple[str, ...]) -> str:
+        """What every artifact made with these templates depends on besides its key."""
+        parts = [self._template(name) for name in templates]
         # A template that lists issues itself (say, the latest three on the 404 page) depends on all.
-        issues = self.every_issue if any(reads for _, reads in templates) else ""
-        return digest(repr((self.base, tuple(d for d, _ in templates), issues, key)))
+        issues = self.every_issue if any(reads for _, reads in parts) else ""
+        return repr((self.base, tuple(part for part, _ in parts), issues))
 
 
 _FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
@@ -122,8 +126,14 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     everything = tuple(issue_key(issue) for issue in site.issues)
     keys_of_appearances = functools.cache(lambda: appearance_keys(site))
 
-    def shown(appearances) -> tuple[str, ...]:
+    def shown(appearances) -> str:
         return shown_in(keys_of_appearances(), appearances)
+
+    @functools.cache
+    def shown_as_related() -> dict[str, str]:
+        """Paper id -> the key of its newest appearance: how a related paper is shown."""
+        keys = keys_of_appearances()
+        return {record.paper.id: keys[id(record.latest.entry)] for record in catalog.papers}
 
     def page(template: str, path: str, key: tuple | Callable[[], tuple], **context) -> None:
         url = path.removesuffix("index.html")
@@ -163,7 +173,8 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
         others = related[record.paper.id]
         artifacts.append(Artifact(f"{record.paper.page_url}index.html",
                                   functools.partial(_render_paper, env, index, categories, record, others),
-                                  functools.partial(_paper_key, shown, index, record, others), ("paper.html",), True))
+                                  functools.partial(_paper_key, shown, shown_as_related, record, others),
+                                  ("paper.html",), True))
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
@@ -196,9 +207,9 @@ def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager)
     return (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown(pager.items))
 
 
-def _paper_key(shown: Callable, index: dict[str, PaperRecord], record: PaperRecord, related: tuple[str, ...]) -> tuple:
+def _paper_key(shown: Callable, shown_as_related: Callable, record: PaperRecord, related: tuple[str, ...]) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
-    return ("paper", record.paper.id, shown(record.appearances), shown([index[other].latest for other in related]))
+    return ("paper", record.paper.id, shown(record.appearances), "".join(map(shown_as_related().__getitem__, related)))
 
 
 def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:
