@@ -75,10 +75,11 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
     todo, fresh = [], {}
+    prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
     for artifact in artifacts:
         fingerprint = fingerprints.of(artifact)
         known = trusted.get(artifact.path)
-        if known and not os.path.isfile(os.path.join(output_dir, artifact.path)):
+        if known and not isfile(prefix + artifact.path):
             known = None  # removed by hand since: make it again
         if fingerprint and known and known[0] == fingerprint:
             fresh[artifact.path] = known
