@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/run.py --compare           # also Hugo and Pelican on the same corpus
     .venv/bin/python benchmarks/run.py --scaling           # cold builds at 52, 260 and 520 issues
     .venv/bin/python benchmarks/run.py --serve-only        # only the edit-to-page time of `roundup serve`
+    .venv/bin/python benchmarks/run.py --instructions      # also instructions per build (perf stat)
 
 The corpus comes from ../shared/bench/make_corpus.py. Every build runs `roundup build` in its own
 process; wall time and peak memory (max RSS) are measured per process with os.wait4. Results are
@@ -24,6 +25,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -39,16 +41,52 @@ ROUNDUP = [str(ROOT / ".venv" / "bin" / "roundup")]
 class Run:
     wall: float
     peak_mib: float
+    instructions: float | None = None  # user-space instructions of the process and its children
+
+
+def counts_instructions() -> bool:
+    """Whether `perf stat` can count this user's instructions here (perf installed and allowed).
+
+    The VM's speed changes from minute to minute (the same build: 32 s, then 46 s); the number of
+    instructions it runs does not (within 0.1% from run to run), so it compares runs of different hours.
+    """
+    try:
+        finished = subprocess.run(PERF + ["true"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return _instructions(finished.stderr) is not None
+
+
+PERF = ["perf", "stat", "-x", ",", "-e", "instructions:u", "--"]
+COUNT = "ROUNDUP_BENCH_INSTRUCTIONS"  # "1": timed() counts (--instructions sets it for the whole run)
+
+
+def _instructions(report: str) -> float | None:
+    for line in report.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2].startswith("instructions") and fields[0].isdigit():
+            return float(fields[0])
+    return None
 
 
 def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run a command to its end: wall time, peak memory, and with --instructions the instructions it ran."""
+    report = None
+    if os.environ.get(COUNT) == "1":  # perf's report goes to a file: the command's stderr stays its own
+        handle, report = tempfile.mkstemp(prefix="perf-", suffix=".csv")
+        os.close(handle)
+        command = PERF[:-1] + ["-o", report, "--"] + command
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
-    return Run(wall, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    instructions = None
+    if report:
+        instructions = _instructions(Path(report).read_text())
+        os.unlink(report)
+    return Run(wall, usage.ru_maxrss / 1024, instructions)  # ru_maxrss is in KiB on Linux
 
 
 def make_corpus(fmt: str, out: Path, issues: int, papers: int) -> Path:
@@ -75,7 +113,9 @@ def cache_dir(content: Path) -> Path:
 
 
 def median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.wall for r in runs), max(r.peak_mib for r in runs))
+    counted = [r.instructions for r in runs if r.instructions is not None]
+    return Run(statistics.median(r.wall for r in runs), max(r.peak_mib for r in runs),
+               statistics.median(counted) if counted else None)
 
 
 def same_tree(a: Path, b: Path) -> bool:
@@ -241,14 +281,16 @@ def bench_hugo_pelican(work: Path, issues: int, papers: int, repeat: int) -> dic
 
 
 def print_table(title: str, results: dict) -> None:
+    counted = any(isinstance(value, Run) and value.instructions is not None for value in results.values())
     print(f"\n### {title}\n")
-    print("| | wall (median) | peak memory |")
-    print("|---|---|---|")
+    print("| | wall (median) | peak memory |" + (" instructions (user space) |" if counted else ""))
+    print("|---|---|---|" + ("---|" if counted else ""))
     for name, value in results.items():
         if isinstance(value, Run):
-            print(f"| {name} | {value.wall:.2f} s | {value.peak_mib:.0f} MiB |")
+            extra = f" {value.instructions / 1e9:.2f} G |" if value.instructions is not None else " |"
+            print(f"| {name} | {value.wall:.2f} s | {value.peak_mib:.0f} MiB |" + (extra if counted else ""))
         else:
-            print(f"| {name} | {value} | |")
+            print(f"| {name} | {value} | |" + (" |" if counted else ""))
 
 
 def default_work_folder() -> Path:
@@ -269,11 +311,17 @@ def main() -> int:
     parser.add_argument("--compare", action="store_true", help="also build with Hugo and Pelican")
     parser.add_argument("--scaling", action="store_true", help="cold builds at 52, 260 and 520 issues")
     parser.add_argument("--serve-only", action="store_true", help="only time edits shown by `roundup serve`")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each build's instructions with `perf stat` (adds perf's start, ~0.03 s)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
           f"{os.getloadavg()[0]:.2f} at the start; corpus: {args.issues} issues x {args.papers} papers; "
           f"{args.repeat} run(s) each; work folder {args.work}")
+    if args.instructions:
+        if not counts_instructions():
+            sys.exit("--instructions: `perf stat -e instructions:u` does not work here (is perf installed?)")
+        os.environ[COUNT] = "1"
     if args.serve_only:
         print_table("paper-roundup serve", bench_serve(args.work, args.issues, args.papers, args.repeat))
         return 0
