@@ -33,7 +33,6 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=65536)  # author pages and links ask for each name many times
 def author_url(name: str) -> str:
     """The author page of a name: ``authors/<slug>/``; names with the same slug share it, like tags."""
     return f"authors/{slugify(name, 'author')}/"
