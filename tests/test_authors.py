@@ -8,7 +8,7 @@ import re
 import yaml
 
 from conftest import build, run_cli, soup
-from test_site import BASE_PATH, ISSUES_YAML, JUNE, arxiv_id
+from test_site import BASE_PATH, CATEGORY_NAMES, ISSUES_YAML, JUNE, arxiv_id
 
 from generator.model import slugify
 
@@ -130,3 +130,18 @@ def test_an_author_past_the_eighth_is_still_named_on_their_page(minimal_content,
     assert row.get_text().endswith("Author 8 and 2 more, including Last Author")
     assert [s.get_text() for s in row.select("strong")] == ["Last Author"]
     assert len(row.select("a")) == 8
+
+
+def test_paper_rows_and_cards_name_the_category_of_their_paper(sample_site):
+    """The theme looks categories up with the `category` filter, in every row and card of a listing."""
+    category_of = {arxiv_id(paper): paper["category"] for issue in ISSUES_YAML.values() for paper in issue["papers"]}
+    pages = [*(sample_site / "authors").glob("*/index.html"), *(sample_site / "tags").glob("*/index.html"),
+             *(sample_site / "categories").glob("*/index.html")]
+    checked = 0
+    for path in pages:
+        for article in soup(path).select("article.paper-row, article.paper-card"):
+            paper = article.select_one("h2 a")["href"].rstrip("/").rpartition("/")[2]
+            kicker = article.select_one(".kicker").get_text(" ", strip=True)
+            assert kicker.endswith("· " + CATEGORY_NAMES[category_of[paper]]), (path, kicker)
+            checked += 1
+    assert checked > 300
