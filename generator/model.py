@@ -241,7 +241,11 @@ class Site:
         return self.base_url + path
 
     def category(self, slug: str) -> Category:
-        return next(category for category in self.categories if category.slug == slug)
+        return self._category_by_slug[slug]
+
+    @functools.cached_property  # pages look a category up for every paper they show
+    def _category_by_slug(self) -> dict[str, Category]:
+        return {category.slug: category for category in self.categories}
 
 
 class Appearance(NamedTuple):  # not a frozen dataclass: ~3x cheaper to make, and there are one per entry

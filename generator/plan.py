@@ -167,12 +167,11 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                                           functools.partial(_listing_key, shown, template, listing, pager),
                                           (template,), True))
 
-    categories = {category.slug: category for category in site.categories}
     index = catalog.paper_index
     for record in catalog.papers:
         others = related[record.paper.id]
         artifacts.append(Artifact(f"{record.paper.page_url}index.html",
-                                  functools.partial(_render_paper, env, index, categories, record, others),
+                                  functools.partial(_render_paper, env, index, site.category, record, others),
                                   functools.partial(_paper_key, shown, shown_as_related, record, others),
                                   ("paper.html",), True))
 
@@ -225,10 +224,10 @@ def _render_listing(env: jinja2.Environment, template: str, listing: Listing, pa
     return _render(env, template, page_url=pager.url, listing=listing, pager=pager, **extra)
 
 
-def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], categories: dict[str, Category],
+def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], category_of: Callable[[str], Category],
                   record: PaperRecord, related: tuple[str, ...]) -> str:
     return _render(env, "paper.html", page_url=record.paper.page_url, record=record, paper=record.paper,
-                   category=categories[record.paper.category], related=tuple(index[other] for other in related))
+                   category=category_of(record.paper.category), related=tuple(index[other] for other in related))
 
 
 def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> list[Artifact]:

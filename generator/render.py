@@ -134,14 +134,12 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
             links = paper_links[names] = [links_of(name) for name in names]
         return Markup(", ".join(strong if href == current else link for href, link, strong in links[:limit]))
 
-    categories = {category.slug: category for category in site.categories}
-
     env.filters.update(
         author_links=author_links,
         url=lambda target: base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
         author_url=lambda name: base_path + author_url(name),
-        category=categories.__getitem__,  # slug -> Category; cheaper in a loop than site.category(slug)
+        category=site.category,  # a filter: Jinja calls a method (site.category(slug)) with far more ceremony
         markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,

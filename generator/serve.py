@@ -59,7 +59,7 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
     var head = document.createElement("strong");
     head.textContent = %(heading)s;
     var list = document.createElement("pre");
-    list.setAttribute("style", "white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0");
+    list.setAttribute("style", %(problems_style)s);
     list.textContent = problems.join("\\n");
     box.append(head, list);
     document.body.append(box);
@@ -80,6 +80,7 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
 })();</script>"""
 OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2em;"
                  "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace")
+PROBLEMS_STYLE = "white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0"  # a long path wraps on a phone
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,14 @@ def render_overlay(problems: tuple[str, ...], heading: str = SITE_FAILS) -> str:
         return ""
     items = html.escape("\n".join(problems))
     return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>{html.escape(heading)}'
-            f'</strong><pre style="white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0">{items}</pre></div>')
+            f'</strong><pre style="{PROBLEMS_STYLE}">{items}</pre></div>')
 
 
 def inject_live_reload(page: str, snapshot: Snapshot, heading: str = SITE_FAILS) -> str:
     """The page with the reload script (and the overlay while a build fails) before </body>."""
     script = LIVE_SCRIPT % {"version": snapshot.version, "changes": snapshot.changes, "status": STATUS_PATH,
-                            "style": json.dumps(OVERLAY_STYLE), "heading": json.dumps(SITE_FAILS)}
+                            "style": json.dumps(OVERLAY_STYLE), "problems_style": json.dumps(PROBLEMS_STYLE),
+                            "heading": json.dumps(SITE_FAILS)}
     addition = render_overlay(snapshot.problems, heading) + script
     index = page.lower().rfind("</body>")
     return page + addition if index < 0 else page[:index] + addition + page[index:]
