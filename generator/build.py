@@ -59,7 +59,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     from .model import build_catalog
     from .output import StagedOutput, has_files
     from .parallel import parallel_map
-    from .plan import Fingerprints, plan_site
+    from .plan import AppearanceKeys, Fingerprints, plan_site
     from .related import related_papers
     from .render import make_environment
 
@@ -69,18 +69,25 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
         catalog = build_catalog(site)
         theme = load_theme(site.theme, themes_dir)
         env = make_environment(theme, site, markdown, compiled_templates(cache))
-        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, cache))
-    fingerprints = Fingerprints(env, site)
+        appearances = AppearanceKeys(site)
+        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, cache), appearances)
 
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
+    fingerprints = Fingerprints(env, site, appearances)
+    shape = fingerprints.shape(artifacts)
+    suspects = fingerprints.suspects(cache.dependencies, shape) if trusted else None
+    fingerprints.trace = suspects is None  # else the last build's record of what shows what still holds
     todo, fresh = [], {}
     prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
-    for artifact in artifacts:
-        fingerprint = fingerprints.of(artifact)
+    for index, artifact in enumerate(artifacts):
         known = trusted.get(artifact.path)
         if known and not isfile(prefix + artifact.path):
             known = None  # removed by hand since: make it again
+        if known and suspects is not None and index not in suspects:
+            fresh[artifact.path] = known  # shows no edited issue, and the site kept its shape
+            continue
+        fingerprint = fingerprints.of(artifact, index)
         if fingerprint and known and known[0] == fingerprint:
             fresh[artifact.path] = known
         else:
@@ -119,6 +126,8 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
                          made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
+    cache.dependencies = (fingerprints.dependencies(shape) if fingerprints.trace
+                          else cache.dependencies._replace(issues={issue.slug: issue.digest for issue in site.issues}))
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
     return result

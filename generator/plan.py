@@ -17,7 +17,7 @@ from jinja2 import meta
 
 from . import __version__
 from .bibtex import render_bibliography
-from .cache import digest
+from .cache import Dependencies, digest
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
 from .model import Catalog, Category, Issue, Listing, PaperRecord, Site
@@ -49,15 +49,25 @@ def heading_key(issue: Issue) -> tuple:
     return (issue.slug, issue.number, issue.date, issue.title)
 
 
-def appearance_keys(site: Site) -> dict[int, str]:
-    """id() of each entry of the site -> what a page showing that paper in that issue depends on.
+class AppearanceKeys(dict):
+    """id() of an entry of the site -> what a page showing that paper in that issue depends on.
 
     Not the whole issue: editing one paper must not remake the listings of all its issue's papers.
-    One short digest each, made once: listings and paper pages use them ~300,000 times on a ten-year
-    archive, so they are looked up by id() with C functions only (shown_in). An entry is in one issue.
+    One short digest each, made when first asked for (a build after an edit asks for ~2,000 of 15,600
+    on a ten-year archive): listings and paper pages use them ~300,000 times in a full build, so they
+    are looked up by id() with C functions only (shown_in). An entry is in one issue.
     """
-    return {id(entry): digest(repr((heading_key(issue), entry.number, entry.digest)))
-            for issue in site.issues for entry in issue.entries}
+
+    def __init__(self, site: Site):
+        super().__init__()
+        self._places = {id(entry): (issue, entry) for issue in site.issues for entry in issue.entries}
+        self.issue_of: dict[str, str] = {}  # key -> slug of its issue, for every key made
+
+    def __missing__(self, entry_id: int) -> str:
+        issue, entry = self._places[entry_id]
+        key = self[entry_id] = digest(repr((heading_key(issue), entry.number, entry.digest)))
+        self.issue_of[key] = issue.slug
+        return key
 
 
 def shown_in(keys: dict[int, str], appearances) -> str:
@@ -71,10 +81,15 @@ _ENTRY = operator.itemgetter(1)  # Appearance.entry
 class Fingerprints:
     """Fingerprints of artifacts for one build: settings, templates and the artifact's own key."""
 
-    def __init__(self, env: jinja2.Environment, site: Site):
+    def __init__(self, env: jinja2.Environment, site: Site, appearances: AppearanceKeys, trace: bool = False):
         self.env = env
+        self.site = site
+        self.appearances = appearances  # those the artifacts' keys were made with
         self.base = digest(repr((__version__, _settings_of(site))))
         self.every_issue = digest(repr((tuple(issue_key(issue) for issue in site.issues), site.build_date)))
+        self.trace = trace  # record which issues each artifact shows (for dependencies())
+        self._showing: dict[str, list[int]] = {issue.slug: [] for issue in site.issues}
+        self._always: list[int] = []
 
     @functools.cache
     def _template(self, name: str) -> tuple[str, bool]:
@@ -92,19 +107,70 @@ class Fingerprints:
         return (digest(source + "".join(part[0] for part in parts)),
                 reads_issues or any(part[1] for part in parts))
 
-    def of(self, artifact: Artifact) -> str | None:
+    def of(self, artifact: Artifact, index: int = 0) -> str | None:
+        """The artifact's fingerprint; with `trace`, what it shows is recorded as artifact number `index`."""
         key = artifact.key() if callable(artifact.key) else artifact.key
-        return None if key is None else digest(self._made_with(artifact.templates) + repr(key))
+        made_with, reads_issues = (None, True) if key is None else self._made_with(artifact.templates)
+        if self.trace:
+            shown = () if reads_issues else self._issues_in(key)
+            for slug in shown:
+                self._showing[slug].append(index)
+            if not shown:
+                self._always.append(index)
+        return None if key is None else digest(made_with + repr(key))
 
     @functools.cache
-    def _made_with(self, templates: tuple[str, ...]) -> str:
-        """What every artifact made with these templates depends on besides its key."""
+    def _made_with(self, templates: tuple[str, ...]) -> tuple[str, bool]:
+        """What every artifact made with these templates depends on besides its key, and whether that
+        is every issue."""
         parts = [self._template(name) for name in templates]
         # A template that lists issues itself (say, the latest three on the 404 page) depends on all.
-        issues = self.every_issue if any(reads for _, reads in parts) else ""
-        return repr((self.base, tuple(part for part, _ in parts), issues))
+        reads_issues = any(reads for _, reads in parts)
+        return repr((self.base, tuple(part for part, _ in parts), self.every_issue if reads_issues else "")), reads_issues
+
+    def _issues_in(self, key: tuple) -> set[str]:
+        """The issues a key shows something of: by their slug (issue_key, heading_key), or by the keys
+        of their papers' appearances (shown_in)."""
+        found, parts = set(), [key]
+        issue_of = self.appearances.issue_of
+        while parts:
+            part = parts.pop()
+            if isinstance(part, tuple):
+                parts.extend(part)
+            elif isinstance(part, str):
+                if part in self._showing:
+                    found.add(part)
+                elif len(part) % _KEY_LENGTH == 0 and part[:_KEY_LENGTH] in issue_of:
+                    found.update(issue_of[part[start:start + _KEY_LENGTH]] for start in range(0, len(part), _KEY_LENGTH))
+        return found
+
+    def shape(self, artifacts: list[Artifact]) -> str:
+        """Everything but the issues' texts that fingerprints depend on: settings, templates, which
+        issues there are and where, what the catalog takes from each (Section.outline), the files."""
+        templates = sorted({name for artifact in artifacts for name in artifact.templates})
+        issues = [(issue.slug, issue.number, issue.date, [section.outline for section in issue.sections])
+                  for issue in self.site.issues]
+        return digest(repr((self.base, [self._template(name) for name in templates], self.site.build_date, issues,
+                            "\n".join(artifact.path for artifact in artifacts))))
+
+    def dependencies(self, shape: str) -> Dependencies:
+        """What the traced fingerprints showed (every artifact of the build must have been asked for)."""
+        return Dependencies(shape, {issue.slug: issue.digest for issue in self.site.issues},
+                            {slug: tuple(indexes) for slug, indexes in self._showing.items()}, tuple(self._always))
+
+    def suspects(self, previous: Dependencies | None, shape: str) -> set[int] | None:
+        """The artifacts (indexes in plan order) whose fingerprints may differ from `previous` build's;
+        None: any may (the site's shape changed, or nothing is known)."""
+        if not isinstance(previous, Dependencies) or previous.shape != shape:
+            return None
+        suspects = set(previous.always)
+        for issue in self.site.issues:
+            if previous.issues.get(issue.slug) != issue.digest:
+                suspects.update(previous.showing.get(issue.slug, ()))
+        return suspects
 
 
+_KEY_LENGTH = len(digest(""))  # of an appearance key (AppearanceKeys)
 _FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
 
 
@@ -118,22 +184,21 @@ def _settings_of(site: Site) -> str:
 
 
 def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
-              related: dict[str, tuple[str, ...]]) -> list[Artifact]:
+              related: dict[str, tuple[str, ...]], appearance_keys: AppearanceKeys | None = None) -> list[Artifact]:
     """Every file of the site, pages first; feeds, email and site-wide files after them.
 
-    `related`: the ids of each paper's related papers (related.py)."""
+    `related`: the ids of each paper's related papers (related.py); `appearance_keys`: the AppearanceKeys
+    of `site` that fingerprints use, if shared with Fingerprints."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
-    keys_of_appearances = functools.cache(lambda: appearance_keys(site))
+    keys = functools.cache(lambda: AppearanceKeys(site) if appearance_keys is None else appearance_keys)
 
     def shown(appearances) -> str:
-        return shown_in(keys_of_appearances(), appearances)
+        return shown_in(keys(), appearances)
 
-    @functools.cache
-    def shown_as_related() -> dict[str, str]:
-        """Paper id -> the key of its newest appearance: how a related paper is shown."""
-        keys = keys_of_appearances()
-        return {record.paper.id: keys[id(record.latest.entry)] for record in catalog.papers}
+    def shown_as_related(paper_id: str) -> str:
+        """The key of a paper's newest appearance: how it is shown as a related paper."""
+        return keys()[id(catalog.paper_index[paper_id].latest.entry)]
 
     def page(template: str, path: str, key: tuple | Callable[[], tuple], **context) -> None:
         url = path.removesuffix("index.html")
@@ -193,7 +258,8 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
         artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
                                   ("bib", issue_key(issue))))
     pages = tuple(artifacts)
-    artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages), None))
+    artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages),
+                              functools.partial(_sitemap_key, site, pages)))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
     artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
     artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml", site.build_date)))
@@ -208,7 +274,13 @@ def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager)
 
 def _paper_key(shown: Callable, shown_as_related: Callable, record: PaperRecord, related: tuple[str, ...]) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
-    return ("paper", record.paper.id, shown(record.appearances), "".join(map(shown_as_related().__getitem__, related)))
+    return ("paper", record.paper.id, shown(record.appearances), "".join(map(shown_as_related, related)))
+
+
+def _sitemap_key(site: Site, artifacts: tuple[Artifact, ...]) -> tuple:
+    # a page's lastmod is the date of the newest issue it shows: where each paper is, and when
+    return ("sitemap", site.base_url, tuple((issue.slug, issue.date, tuple(section.outline for section in issue.sections))
+                                            for issue in site.issues), "\n".join(a.path for a in artifacts))
 
 
 def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:

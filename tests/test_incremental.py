@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, build, run_cli
-from generator.cache import BuildCache, cache_folder
+from generator.cache import BuildCache, cache_folder, load_cache
 from generator.config import BuildOptions
 from generator.content import load_site
 from generator.live import LiveMemory, load_live_site
@@ -182,6 +182,15 @@ def test_an_incremental_build_equals_a_cold_build(project, tmp_path, change, che
     if check is not None:
         assert check(project), "the rebuilt site does not show the edit"
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+    # The cache records what a cold build in the same place records: a file whose fingerprint was
+    # not worked out again (it shows no edited issue, and the site kept its shape) kept the right one.
+    records = load_cache(project / "site").outputs
+    shutil.rmtree(project / ".roundup-cache", ignore_errors=True)
+    shutil.rmtree(project / "site")
+    rebuild(project)
+    cold = load_cache(project / "site").outputs
+    assert sorted(records) == sorted(cold)
+    assert [path for path in cold if records[path] != cold[path]] == []
 
 
 @pytest.mark.parametrize("change, check", EDITS)
