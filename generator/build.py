@@ -74,7 +74,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
 
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
-    fingerprints = Fingerprints(env, site, appearances)
+    fingerprints = Fingerprints(env, site, appearances, outlines=cache.recall("template_outlines", __version__))
     shape = fingerprints.shape(artifacts)
     suspects = fingerprints.suspects(cache.dependencies, shape) if trusted else None
     fingerprints.trace = suspects is None  # else the last build's record of what shows what still holds
@@ -126,6 +126,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
                          made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
+    cache.remember("template_outlines", __version__, fingerprints.outlines)
     cache.dependencies = (fingerprints.dependencies(shape) if fingerprints.trace
                           else cache.dependencies._replace(issues={issue.slug: issue.digest for issue in site.issues}))
     cache.summary = (result.pages, result.feeds, result.warnings)
@@ -179,7 +180,7 @@ def paused_garbage_collection() -> Iterator[None]:
 
 def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -> str:
     """One digest of everything a build reads: content, themes, options and the generator itself."""
-    parts = [__version__, repr(options), tool_stamp(), *(source.path + "\0" + source.text for source in files.all_sources)]
+    parts = [__version__, repr(options), tool_stamp(), *(source.path + "\0" + source.text_digest for source in files.all_sources)]
     for folder, _, names in sorted(os.walk(themes_dir)):
         for name in sorted(names):
             path = os.path.join(folder, name)

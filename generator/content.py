@@ -35,7 +35,7 @@ def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, 
     """Validate issue files, in parallel; files unchanged since the last build come from the cache."""
     done, todo = {}, []
     for source, slug in sources:
-        key = digest(site_key + source.path + source.text)
+        key = digest(site_key + source.path + source.text_digest)
         cached = cache.issue(key)
         if cached:
             done[source.path] = Checked(source.path, key, cached[0], list(cached[1]), cached[2])

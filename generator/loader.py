@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from .cache import digest
 from .errors import Problem
 
 try:  # the C parser is ~15x faster; line marks are kept either way
@@ -90,6 +92,11 @@ class Source:
 
     path: str
     text: str
+
+    @functools.cached_property
+    def text_digest(self) -> str:
+        """What the build cache compares: made once, for the whole build's digest and the issue's own."""
+        return digest(self.text)
 
 
 def parse_yaml(source: Source) -> tuple[object, list[Problem]]:
