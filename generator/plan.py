@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -76,6 +77,8 @@ def shown_in(keys: dict[int, str], appearances) -> str:
 
 
 _ENTRY = operator.itemgetter(1)  # Appearance.entry
+_NEWEST = operator.itemgetter(0)
+_APPEARANCES = operator.attrgetter("appearances")
 
 
 class Fingerprints:
@@ -137,20 +140,21 @@ class Fingerprints:
         reads_issues = any(reads for _, reads in parts)
         return repr((self.base, tuple(part for part, _ in parts), self.every_issue if reads_issues else "")), reads_issues
 
-    def _issues_in(self, key: tuple) -> set[str]:
+    def _issues_in(self, key: tuple, found: set | None = None) -> set[str]:
         """The issues a key shows something of: by their slug (issue_key, heading_key), or by the keys
-        of their papers' appearances (shown_in)."""
-        found, parts = set(), [key]
-        issue_of = self.appearances.issue_of
-        while parts:
-            part = parts.pop()
-            if isinstance(part, tuple):
-                parts.extend(part)
-            elif isinstance(part, str):
-                if part in self._showing:
+        of their papers' appearances (shown_in). ~26,700 keys on a ten-year archive: kept lean."""
+        found = set() if found is None else found
+        slugs, issue_of = self._showing, self.appearances.issue_of
+        for part in key:
+            kind = part.__class__
+            if kind is str:
+                if part in slugs:
                     found.add(part)
                 elif len(part) % _KEY_LENGTH == 0 and part[:_KEY_LENGTH] in issue_of:
-                    found.update(issue_of[part[start:start + _KEY_LENGTH]] for start in range(0, len(part), _KEY_LENGTH))
+                    found.update(map(issue_of.get, _KEYS_IN.findall(part)))
+            elif kind is tuple:
+                self._issues_in(part, found)
+        found.discard(None)
         return found
 
     def shape(self, artifacts: list[Artifact]) -> str:
@@ -180,6 +184,7 @@ class Fingerprints:
 
 
 _KEY_LENGTH = len(digest(""))  # of an appearance key (AppearanceKeys)
+_KEYS_IN = re.compile(f".{{{_KEY_LENGTH}}}")  # the keys of a string of them (shown_in)
 _FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
 
 
@@ -205,9 +210,10 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     def shown(appearances) -> str:
         return shown_in(keys(), appearances)
 
-    def shown_as_related(paper_id: str) -> str:
-        """The key of a paper's newest appearance: how it is shown as a related paper."""
-        return keys()[id(catalog.paper_index[paper_id].latest.entry)]
+    def shown_as_related(paper_ids: tuple[str, ...]) -> str:
+        """The keys of these papers' newest appearances: how they are shown as related papers."""
+        records = map(catalog.paper_index.__getitem__, paper_ids)
+        return "".join(map(keys().__getitem__, map(id, map(_ENTRY, map(_NEWEST, map(_APPEARANCES, records))))))
 
     def page(template: str, path: str, key: tuple | Callable[[], tuple], **context) -> None:
         url = path.removesuffix("index.html")
@@ -283,7 +289,7 @@ def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager)
 
 def _paper_key(shown: Callable, shown_as_related: Callable, record: PaperRecord, related: tuple[str, ...]) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
-    return ("paper", record.paper.id, shown(record.appearances), "".join(map(shown_as_related, related)))
+    return ("paper", record.paper.id, shown(record.appearances), shown_as_related(related))
 
 
 def _sitemap_key(site: Site, artifacts: tuple[Artifact, ...]) -> tuple:
