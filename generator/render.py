@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from html import unescape
+from html import escape as html_escape, unescape
 from typing import NamedTuple
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup, escape
@@ -180,7 +179,7 @@ def render_sitemap(site: Site, catalog: Catalog, urls: list[str]) -> str:
             lastmod[listing.url] = listing.appearances[0].issue.date.isoformat()
     default = site.issues[0].date.isoformat() if site.issues else site.build_date.isoformat()
     rows = "".join(
-        f"  <url><loc>{xml_escape(site.base_url + url)}</loc>"
+        f"  <url><loc>{html_escape(site.base_url + url, quote=False)}</loc>"
         f"<lastmod>{lastmod.get(url, default)}</lastmod></url>\n" for url in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n")
