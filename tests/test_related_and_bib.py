@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from test_site import BASE_PATH, ISSUE_SLUGS, ISSUES_YAML, arxiv_id
 
 from generator.bibtex import render_bibliography
 from generator.model import Paper
+from generator.related import find_related_ids, update_related
 
 
 # --- related papers -------------------------------------------------------------------------------
@@ -43,6 +45,70 @@ def expected_related(papers: list[dict], index: int) -> list[str]:
             scored.append((-score, abs(other_index - index), other_index))
     best = sorted(scored)[:5]
     return [arxiv_id(papers[other_index]) for _, _, other_index in sorted(best, key=lambda item: item[2])]
+
+
+def brute_force_related(order: tuple[str, ...], groups: dict[str, tuple]) -> dict[str, tuple[str, ...]]:
+    """The rule as in expected_related, over ids with (category, tags) groups."""
+    related = {}
+    for index, paper in enumerate(order):
+        scored = sorted((-len(set(groups[paper]) & set(groups[other])), abs(other_index - index), other_index)
+                        for other_index, other in enumerate(order) if other != paper and set(groups[paper]) & set(groups[other]))
+        related[paper] = tuple(order[other_index] for other_index in sorted(item[2] for item in scored[:5]))
+    return related
+
+
+def random_groups(rng: random.Random) -> tuple:
+    # few categories and tags: many ties, so closeness decides often
+    return (("category", rng.choice("abc")), *(("tag", tag) for tag in rng.sample("tuvwxyz", rng.randint(0, 3))))
+
+
+def an_edit_of(rng: random.Random, order: tuple[str, ...], groups: dict[str, tuple], serial: int):
+    """Papers added (anywhere, often at the top as in a new issue), removed or given other tags."""
+    order, groups = list(order), dict(groups)
+    for step in range(rng.randint(1, 4)):
+        kind = rng.choice(["add", "add", "remove", "regroup"])
+        if kind == "add" or len(order) < 3:
+            paper = f"new{serial}-{step}"
+            order.insert(rng.choice([0, rng.randint(0, len(order))]), paper)
+            groups[paper] = random_groups(rng)
+        elif kind == "remove":
+            del groups[order.pop(rng.randrange(len(order)))]
+        else:
+            groups[rng.choice(order)] = random_groups(rng)
+    return tuple(order), groups
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_related_papers_updated_after_an_edit_equal_those_found_from_scratch(seed):
+    """update_related (what `roundup serve` and `roundup build` use after an edit) gives what finding
+    every paper's related papers again gives, edit after edit."""
+    rng = random.Random(seed)
+    order = tuple(f"p{number}" for number in range(rng.randint(5, 60)))
+    groups = {paper: random_groups(rng) for paper in order}
+    state = find_related_ids(order, groups)
+    assert state.related == brute_force_related(order, groups)
+    for serial in range(8):
+        order, groups = an_edit_of(rng, order, groups, serial)
+        updated = update_related(state, order, groups)
+        assert updated is not None  # adding, removing and regrouping papers are updates
+        assert updated.related == brute_force_related(order, groups)
+        fresh = find_related_ids(order, groups)
+        assert updated._replace(reach=None) == fresh._replace(reach=None)
+        # what it keeps of a paper it did not look at again is a bound: where closeness decided,
+        # the farthest paper chosen is at most that far and the nearest left out at least that far
+        for paper, bounds in updated.reach.items():
+            assert (bounds is None) == (fresh.reach[paper] is None), paper
+            if bounds is not None:
+                assert bounds[0] >= fresh.reach[paper][0] and bounds[1] <= fresh.reach[paper][1], paper
+        state = updated
+
+
+def test_a_paper_featured_again_moves_so_related_papers_are_found_from_scratch():
+    order = ("p0", "p1", "p2", "p3")
+    groups = {paper: (("category", "a"),) for paper in order}
+    state = find_related_ids(order, groups)
+    assert update_related(state, ("p3", "p0", "p1", "p2"), groups) is None
+    assert update_related(state, order, groups, limit=3) is None
 
 
 def test_related_papers_share_tags_or_category_best_first_shown_newest_first(sample_site):
