@@ -74,9 +74,10 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
 
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
-    fingerprints = Fingerprints(env, site, appearances, outlines=cache.recall("template_outlines", __version__))
+    fingerprints = Fingerprints(env, site, appearances, cache.recall("parsed_templates", __version__))
     shape = fingerprints.shape(artifacts)
-    suspects = fingerprints.suspects(cache.dependencies, shape) if trusted else None
+    dependencies = cache.recall("dependencies", shape) if trusted else None  # saved by a build of this shape
+    suspects = fingerprints.suspects(dependencies)
     fingerprints.trace = suspects is None  # else the last build's record of what shows what still holds
     todo, fresh = [], {}
     prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
@@ -126,9 +127,9 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
                          made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
-    cache.remember("template_outlines", __version__, fingerprints.outlines)
-    cache.dependencies = (fingerprints.dependencies(shape) if fingerprints.trace
-                          else cache.dependencies._replace(issues={issue.slug: issue.digest for issue in site.issues}))
+    cache.remember("parsed_templates", __version__, fingerprints.parsed)
+    cache.remember("dependencies", shape, fingerprints.dependencies() if fingerprints.trace
+                   else dependencies._replace(issues={issue.slug: issue.digest for issue in site.issues}))
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
     return result

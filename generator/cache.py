@@ -14,27 +14,15 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from . import __version__
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 _ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
 
 
 def digest(data: bytes | str) -> str:
     return hashlib.blake2b(data.encode() if isinstance(data, str) else data, digest_size=16).hexdigest()
-
-
-class Dependencies(NamedTuple):
-    """Which issues each file of a build shows, read from the keys of its fingerprints and saved with
-    the cache: a later build of a site that kept its shape fingerprints only the files that show an
-    edited issue (on a ten-year archive, ~40 of 26,700 for a summary edit: ~0.4 s less)."""
-
-    shape: str  # plan.Fingerprints.shape(): equal means the same files, with keys laid out the same
-    issues: dict[str, str]  # slug -> digest of its file
-    showing: dict[str, tuple[int, ...]]  # slug -> the files that show it, as indexes in plan order
-    always: tuple[int, ...]  # fingerprinted on every build: no key, no issue shown, or every issue
 
 
 @dataclass
@@ -47,7 +35,6 @@ class BuildCache:
     summary: tuple = ()  # the last build's result (pages, feeds, warnings), for a build with nothing to do
     # site-relative path -> (fingerprint of its inputs, digest of its bytes)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
-    dependencies: Dependencies | None = None  # of the last build
     new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
     used_issues: set[str] = field(default_factory=set)
     new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
@@ -119,10 +106,10 @@ def _write(path: Path, data) -> None:
 def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
     folder = cache_folder(output_dir)
     state = _read(folder / "state.pickle") if enabled else None
-    if not (isinstance(state, tuple) and len(state) == 4):
+    if not (isinstance(state, tuple) and len(state) == 3):
         return BuildCache(folder, enabled)
-    inputs, summary, outputs, dependencies = state
-    return BuildCache(folder, enabled, inputs, summary, outputs, dependencies)
+    inputs, summary, outputs = state
+    return BuildCache(folder, enabled, inputs, summary, outputs)
 
 
 def save_cache(cache: BuildCache) -> None:
@@ -137,7 +124,7 @@ def save_cache(cache: BuildCache) -> None:
                 path.unlink(missing_ok=True)
         for name, saved in cache.new_results.items():
             _write(cache.folder / f"{name}.pickle", saved)
-        _write(cache.folder / "state.pickle", (cache.inputs, cache.summary, cache.outputs, cache.dependencies))
+        _write(cache.folder / "state.pickle", (cache.inputs, cache.summary, cache.outputs))
     except OSError:
         pass
 
