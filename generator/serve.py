@@ -157,6 +157,7 @@ class DevServer:
         self._changed = threading.Condition()
         self._memory: LiveMemory | None = None
         self._indexer: subprocess.Popen | None = None
+        self._indexer_lock = threading.Lock()  # stop() kills the indexer, or _index never starts it
         self._httpd: ThreadingHTTPServer | None = None
 
     @property
@@ -200,7 +201,8 @@ class DevServer:
             if any(thread.name == "roundup-http" for thread in self._threads):
                 self._httpd.shutdown()
             self._httpd.server_close()
-        indexer = self._indexer
+        with self._indexer_lock:
+            indexer = self._indexer
         if indexer is not None and indexer.poll() is None:
             # it and its workers (its own process group); its output is staged: a build stopped
             # half-way leaves the folder as it was
@@ -270,9 +272,12 @@ class DevServer:
         options = self._build_options(self.snapshot.base_path)
         # A new interpreter, not a fork (this process has threads) nor multiprocessing's spawn (it
         # imports the __main__ module again, whatever that is).
-        self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve import build_for_search; "
-                                          "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
+        with self._indexer_lock:
+            if self._stop.is_set():  # Ctrl-C right after the start: stop() has looked for it already
+                return
+            self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve import build_for_search; "
+                                              "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL, start_new_session=True)
         reply, _ = self._indexer.communicate(pickle.dumps(options))
         if self._stop.is_set():
             return

@@ -257,6 +257,15 @@ def test_stop_closes_the_port(content):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
+def test_ctrl_c_before_the_search_build_starts_leaves_no_build_running(content):
+    """stop() may come before the search thread has started its build process (Ctrl-C right after
+    `Serving ...`): that thread must then start none, or the build would run on unstopped."""
+    dev = DevServer(BuildOptions(content_dir=content), port=0)
+    dev.stop()
+    dev._index()  # as the search thread would, late
+    assert dev._indexer is None
+
+
 def test_when_the_first_build_fails_the_overlay_explains_why(content):
     (content / "issues" / "2024-01-07.yaml").write_text("title: [broken\n")
     dev = DevServer(BuildOptions(content_dir=content), port=0)
