@@ -34,6 +34,8 @@ class Artifact(NamedTuple):  # not a frozen dataclass: ~4x cheaper to make, and 
     make: Callable[[], str | bytes]
     # What it is made from besides settings and templates, or a function that gives it (costly keys
     # are only worked out when fingerprints are asked for; `roundup serve` never asks); None: made every time.
+    # An issue's content enters a key only as its issue_key, its heading_key or its papers' appearance
+    # keys: Fingerprints reads them back to know which files an edit of that issue can change.
     key: tuple | Callable[[], tuple] | None
     templates: tuple[str, ...] = ()
     is_page: bool = False
