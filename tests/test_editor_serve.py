@@ -296,8 +296,11 @@ def test_a_port_in_use_is_a_clear_error(content):
 
 def test_the_command_stops_cleanly_on_ctrl_c(content, tmp_path):
     roundup = Path(sys.executable).parent / "roundup"
+    # As from a terminal: a shell without job control starts background commands (say, a CI script
+    # run with `&`) with SIGINT ignored, and their children inherit that, so Ctrl-C is made to work.
     process = subprocess.Popen([str(roundup), "serve", "--content", str(content), "--port", "0"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
     reader.start()
