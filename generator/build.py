@@ -77,8 +77,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     fingerprints = Fingerprints(env, site, appearances, cache.recall("parsed_templates", __version__))
     shape = fingerprints.shape(artifacts)
     dependencies = cache.recall("dependencies", shape) if trusted else None  # saved by a build of this shape
-    suspects = fingerprints.suspects(dependencies)
-    fingerprints.trace = suspects is None  # else the last build's record of what shows what still holds
+    suspects = fingerprints.suspects(dependencies)  # None: all, and it records what each file shows
     todo, fresh = [], {}
     prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
     for index, artifact in enumerate(artifacts):
@@ -128,8 +127,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                          made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
     cache.remember("parsed_templates", __version__, fingerprints.parsed)
-    cache.remember("dependencies", shape, fingerprints.dependencies() if fingerprints.trace
-                   else dependencies._replace(issues={issue.slug: issue.digest for issue in site.issues}))
+    cache.remember("dependencies", shape, fingerprints.dependencies(dependencies))
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
     return result

@@ -122,8 +122,8 @@ class Fingerprints:
         if found is None:
             tree = self.env.parse(source, name, filename)
             found = (tuple(sorted(str(ref) for ref in meta.find_referenced_templates(tree))),
-                       any(node.attr in _FOLLOWS_ISSUES and isinstance(node.node, jinja2.nodes.Name)
-                           and node.node.name == "site" for node in tree.find_all(jinja2.nodes.Getattr)))
+                     any(node.attr in _FOLLOWS_ISSUES and isinstance(node.node, jinja2.nodes.Name)
+                         and node.node.name == "site" for node in tree.find_all(jinja2.nodes.Getattr)))
         references, reads_issues = self.parsed[source_key] = found
         if "None" in references:  # a template chosen at run time: depend on every template
             references = sorted(self.env.list_templates())
@@ -174,20 +174,23 @@ class Fingerprints:
         """Everything but the issues' texts that fingerprints depend on: settings, templates, which
         issues there are and where, what the catalog takes from each (Section.outline), the files."""
         templates = sorted({name for artifact in artifacts for name in artifact.templates})
-        issues = [(issue.slug, issue.number, issue.date, [section.outline for section in issue.sections])
-                  for issue in self.site.issues]
-        return digest(repr((self.base, [self._template(name) for name in templates], self.site.build_date, issues,
-                            "\n".join(artifact.path for artifact in artifacts))))
+        return digest(repr((self.base, [self._template(name) for name in templates], self.site.build_date,
+                            _layout(self.site), _paths(artifacts))))
 
-    def dependencies(self) -> Dependencies:
-        """What the traced fingerprints showed (every artifact of the build must have been asked for)."""
-        return Dependencies({issue.slug: issue.digest for issue in self.site.issues},
-                            {slug: tuple(indexes) for slug, indexes in self._showing.items()}, tuple(self._always))
+    def dependencies(self, previous: Dependencies | None) -> Dependencies:
+        """What this build's files show: traced (every artifact must have been asked for), or, when
+        the site kept its shape, what `previous` recorded."""
+        issues = {issue.slug: issue.digest for issue in self.site.issues}
+        if not self.trace:
+            return previous._replace(issues=issues)
+        return Dependencies(issues, {slug: tuple(indexes) for slug, indexes in self._showing.items()},
+                            tuple(self._always))
 
     def suspects(self, previous: Dependencies | None) -> set[int] | None:
         """The artifacts (indexes in plan order) whose fingerprints may differ from `previous` build's;
-        None: any may (the site's shape changed, or nothing is known)."""
-        if not isinstance(previous, Dependencies):
+        None: any may (the site's shape changed, or nothing is known), and then of() traces what each shows."""
+        self.trace = not isinstance(previous, Dependencies)
+        if self.trace:
             return None
         suspects = set(previous.always)
         for issue in self.site.issues:
@@ -307,8 +310,17 @@ def _paper_key(shown: Callable, shown_as_related: Callable, record: PaperRecord,
 
 def _sitemap_key(site: Site, artifacts: tuple[Artifact, ...]) -> tuple:
     # a page's lastmod is the date of the newest issue it shows: where each paper is, and when
-    return ("sitemap", site.base_url, tuple((issue.slug, issue.date, tuple(section.outline for section in issue.sections))
-                                            for issue in site.issues), "\n".join(a.path for a in artifacts))
+    return ("sitemap", site.base_url, _layout(site), _paths(artifacts))
+
+
+def _layout(site: Site) -> tuple:
+    """Where each issue is and what the catalog takes from it (Section.outline), not its texts."""
+    return tuple((issue.slug, issue.number, issue.date, tuple(section.outline for section in issue.sections))
+                 for issue in site.issues)
+
+
+def _paths(artifacts) -> str:
+    return "\n".join(artifact.path for artifact in artifacts)
 
 
 def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:
