@@ -70,14 +70,16 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
         theme = load_theme(site.theme, themes_dir)
         env = make_environment(theme, site, markdown, compiled_templates(cache))
         appearances = AppearanceKeys(site)
-        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, cache), appearances)
+        related = related_papers(site.issues, catalog, cache)
+        artifacts = plan_site(env, site, catalog, theme, related, appearances)
 
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
-    fingerprints = Fingerprints(env, site, appearances, cache.recall("parsed_templates", __version__))
-    shape = fingerprints.shape(artifacts)
-    dependencies = cache.recall("dependencies", shape) if trusted else None  # saved by a build of this shape
-    suspects = fingerprints.suspects(dependencies)  # None: all, and it records what each file shows
+    fingerprints = Fingerprints(env, site, artifacts, appearances, cache.recall("parsed_templates", __version__))
+    # saved by a build with the same settings, templates and issues
+    dependencies = cache.recall("dependencies", fingerprints.frame) if trusted else None
+    # None: all, and it records what each file shows
+    suspects = fingerprints.suspects(dependencies, related, lambda: cache.previous("related"))
     todo, fresh = [], {}
     prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
     for index, artifact in enumerate(artifacts):
@@ -127,7 +129,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
                          made=tuple(sorted(path for path, _, _, _ in made)))
     cache.outputs, cache.inputs = outputs, inputs
     cache.remember("parsed_templates", __version__, fingerprints.parsed)
-    cache.remember("dependencies", shape, fingerprints.dependencies(dependencies))
+    cache.remember("dependencies", fingerprints.frame, fingerprints.dependencies(dependencies))
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
     return result

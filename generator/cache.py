@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 _ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
 
 
@@ -76,6 +76,13 @@ class BuildCache:
         if saved is None and self.enabled:
             saved = self.read_results[name] = _read(self.folder / f"{name}.pickle")
         return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key else None
+
+    def previous(self, name: str):
+        """The result the last build saved as `name`, whatever it was made from; None if there is none."""
+        if name not in self.read_results and self.enabled:
+            self.read_results[name] = _read(self.folder / f"{name}.pickle")
+        saved = self.read_results.get(name)
+        return saved[1] if isinstance(saved, tuple) and len(saved) == 2 else None
 
     def remember(self, name: str, key: str, value) -> None:
         """Save a whole-site result (say, related papers) with the cache, for recall()."""

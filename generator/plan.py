@@ -40,6 +40,9 @@ class Artifact(NamedTuple):  # not a frozen dataclass: ~4x cheaper to make, and 
     templates: tuple[str, ...] = ()
     is_page: bool = False
     group: str | None = None  # artifacts of one group share work, so one worker makes them all
+    # The listing or paper (its URL) this is a page of: its key also holds what the catalog says
+    # of it (which papers are listed, how many; the related papers), not only issues' content.
+    part_of: str | None = None
 
 
 def issue_key(issue: Issue) -> tuple:
@@ -85,22 +88,25 @@ _APPEARANCES = operator.attrgetter("appearances")
 
 class Dependencies(NamedTuple):
     """Which issues each file of a build shows, read from the keys of its fingerprints: a later build
-    of a site that kept its shape fingerprints only the files that show an edited issue (~430 of
-    26,700 per issue on a ten-year archive: ~0.4 s less). Kept in the cache under the build's
-    Fingerprints.shape(), so that a build of another shape never reads it."""
+    fingerprints only the files that can have changed (Fingerprints.suspects). Kept in the cache
+    under the build's Fingerprints.frame(), so that a build with other settings, templates or issues
+    never reads it."""
 
     issues: dict[str, str]  # slug -> digest of its file
     showing: dict[str, tuple[int, ...]]  # slug -> the files that show it, as indexes in plan order
     always: tuple[int, ...]  # fingerprinted on every build: no key, no issue shown, or every issue
+    shape: str = ""  # Fingerprints.shape() of the build
+    paths: tuple[str, ...] = ()  # its files in plan order
 
 
 class Fingerprints:
     """Fingerprints of artifacts for one build: settings, templates and the artifact's own key."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, appearances: AppearanceKeys,
+    def __init__(self, env: jinja2.Environment, site: Site, artifacts: list[Artifact], appearances: AppearanceKeys,
                  parsed: dict[str, tuple[tuple[str, ...], bool]] | None = None):
         self.env = env
         self.site = site
+        self.artifacts = artifacts
         self.appearances = appearances  # those the artifacts' keys were made with
         # digest of a template's source -> (what it extends or includes, whether it reads site.issues),
         # from earlier builds: parsing the theme's templates again takes ~0.07 s
@@ -111,6 +117,8 @@ class Fingerprints:
         self.trace = False  # record which issues each artifact shows (for dependencies())
         self._showing: dict[str, list[int]] = {issue.slug: [] for issue in site.issues}
         self._always: list[int] = []
+        self._traced: list[int] = []
+        self._places: list[int] | None = None  # index of each previous file in this plan, -1 if gone
 
     @functools.cache
     def _template(self, name: str) -> tuple[str, bool]:
@@ -137,6 +145,7 @@ class Fingerprints:
         key = artifact.key() if callable(artifact.key) else artifact.key
         made_with, reads_issues = (None, True) if key is None else self._made_with(artifact.templates)
         if self.trace:
+            self._traced.append(index)
             shown = () if reads_issues else self._issues_in(key)
             for slug in shown:
                 self._showing[slug].append(index)
@@ -170,32 +179,80 @@ class Fingerprints:
         found.discard(None)
         return found
 
-    def shape(self, artifacts: list[Artifact]) -> str:
+    @functools.cached_property
+    def shape(self) -> str:
         """Everything but the issues' texts that fingerprints depend on: settings, templates, which
         issues there are and where, what the catalog takes from each (Section.outline), the files."""
-        templates = sorted({name for artifact in artifacts for name in artifact.templates})
+        return digest(repr((self.frame, _layout(self.site), _paths(self.artifacts))))
+
+    @functools.cached_property
+    def frame(self) -> str:
+        """The shape but for the papers of each issue: settings, templates, the issues and their order."""
+        templates = sorted({name for artifact in self.artifacts for name in artifact.templates})
         return digest(repr((self.base, [self._template(name) for name in templates], self.site.build_date,
-                            _layout(self.site), _paths(artifacts))))
+                            [(issue.slug, issue.number, issue.date) for issue in self.site.issues])))
 
     def dependencies(self, previous: Dependencies | None) -> Dependencies:
-        """What this build's files show: traced (every artifact must have been asked for), or, when
-        the site kept its shape, what `previous` recorded."""
+        """What this build's files show: those fingerprinted again as traced, the others as `previous`
+        recorded (they show what they showed)."""
         issues = {issue.slug: issue.digest for issue in self.site.issues}
         if not self.trace:
             return previous._replace(issues=issues)
-        return Dependencies(issues, {slug: tuple(indexes) for slug, indexes in self._showing.items()},
-                            tuple(self._always))
+        showing, always = self._showing, self._always
+        if self._places is not None:  # the files not traced show what they showed
+            showing = {slug: list(indexes) for slug, indexes in showing.items()}
+            always = list(always)
+            traced = set(self._traced)
+            places = [-1 if index in traced else index for index in self._places]
+            for slug, indexes in previous.showing.items():
+                showing[slug] += [places[old] for old in indexes if places[old] >= 0]
+            always += [places[old] for old in previous.always if places[old] >= 0]
+        return Dependencies(issues, {slug: tuple(sorted(indexes)) for slug, indexes in showing.items()},
+                            tuple(sorted(always)), self.shape, tuple(artifact.path for artifact in self.artifacts))
 
-    def suspects(self, previous: Dependencies | None) -> set[int] | None:
-        """The artifacts (indexes in plan order) whose fingerprints may differ from `previous` build's;
-        None: any may (the site's shape changed, or nothing is known), and then of() traces what each shows."""
+    def suspects(self, previous: Dependencies | None, related: dict[str, tuple[str, ...]],
+                 previous_related: Callable[[], dict[str, tuple[str, ...]] | None]) -> set[int] | None:
+        """The artifacts (indexes in plan order) whose fingerprints may differ from the `previous` build's
+        (made with the same frame()); None: any may (nothing is known), and every one is traced.
+
+        When the site kept its shape, those that show an edited issue. When papers were added to, removed
+        from or changed in an issue (its outline changed), also: every page of a listing that lists or
+        listed one of them, the pages of those papers, of the papers whose related papers changed or
+        are among them, and the feeds (they name the other issues of their papers). Those fingerprinted
+        are traced (as are new files: the build fingerprints every file it has no record of);
+        dependencies() keeps the record of the others.
+        """
+        artifacts = self.artifacts
         self.trace = not isinstance(previous, Dependencies)
         if self.trace:
             return None
-        suspects = set(previous.always)
-        for issue in self.site.issues:
-            if previous.issues.get(issue.slug) != issue.digest:
+        edited = [issue for issue in self.site.issues if previous.issues.get(issue.slug) != issue.digest]
+        if previous.shape == self.shape:
+            suspects = set(previous.always)
+            for issue in edited:
                 suspects.update(previous.showing.get(issue.slug, ()))
+            return suspects
+        before = previous_related()
+        if before is None:
+            return None
+        self.trace = True
+        where = {artifact.path: index for index, artifact in enumerate(artifacts)}
+        self._places = places = [where.get(path, -1) for path in previous.paths]
+        suspects = {places[old] for old in previous.always}
+        for issue in edited:
+            suspects.update(places[old] for old in previous.showing.get(issue.slug, ()))
+        suspects.discard(-1)
+        touched = {artifacts[index].part_of for index in suspects}
+        papers = {entry.paper for issue in edited for entry in issue.entries}
+        ids = {paper.id for paper in papers}
+        for paper in papers:
+            touched.update((paper.page_url, f"categories/{paper.category}/", *(tag.url for tag in paper.tags),
+                            *paper.author_pages))
+        touched.update(f"papers/{paper_id}/" for paper_id, others in related.items()
+                       if before.get(paper_id) != others or not ids.isdisjoint(others))
+        touched.discard(None)
+        suspects.update(index for index, artifact in enumerate(artifacts)
+                        if artifact.part_of in touched or artifact.group == "feeds")
         return suspects
 
 
@@ -261,7 +318,7 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                 artifacts.append(Artifact(f"{pager.url}index.html",
                                           functools.partial(_render_listing, env, template, listing, pager, extra),
                                           functools.partial(_listing_key, shown, template, listing, pager),
-                                          (template,), True))
+                                          (template,), True, part_of=listing.url))
 
     index = catalog.paper_index
     for record in catalog.papers:
@@ -269,7 +326,7 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
         artifacts.append(Artifact(f"{record.paper.page_url}index.html",
                                   functools.partial(_render_paper, env, index, site.category, record, others),
                                   functools.partial(_paper_key, shown, shown_as_related, record, others),
-                                  ("paper.html",), True))
+                                  ("paper.html",), True, part_of=record.paper.page_url))
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)

@@ -3,7 +3,10 @@ files a cold build (no cache, empty output) gives for the same content."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -284,6 +287,18 @@ def test_a_template_that_lists_issues_itself_is_made_again_when_they_change(proj
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
 
 
+def test_a_paper_of_the_newest_issue_featured_again_in_an_older_one_is_named_by_the_feeds(project, tmp_path):
+    # the feeds hold only the newest issue; the papers feed names the other issues its papers were in
+    append(project / "content" / "site.yaml", "feed: {items: 1}\n")
+    rebuild(project)
+    assert "issues/2024-01-07/" not in page(project, "papers/feed.xml")
+    append(issue(project, "2024-01-07"), "  - title: A Third Paper\n    category: reasoning\n    arxiv: \"2401.00005\"\n"
+           "    summary: Seen early.\n    revisit: true\n")
+    rebuild(project)
+    assert "issues/2024-01-07/" in page(project, "papers/feed.xml")
+    assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
 # --- related papers and the search index --------------------------------------------------------
 
 def test_changing_tags_changes_the_related_papers(project, tmp_path):
@@ -339,3 +354,86 @@ def test_the_search_index_does_not_depend_on_the_order_paper_folders_were_made(r
     build(root / "content", root / "site")
     assert (root / "site" / "papers" / "2401.00000" / "index.html").is_file()
     assert_same_as_cold_build(root / "content", root / "site", ram_path)
+
+
+# --- random edits of papers on a site big enough to paginate its listings ------------------------
+
+CATEGORIES = ("reasoning", "efficiency")
+TAGS = ("agents", "rl", "vision")
+AUTHORS = ("Ada Lovelace", "Alan Turing", "Grace Hopper", "Kurt Gödel")
+
+
+def a_random_paper(rng: random.Random, arxiv: str) -> dict:
+    return {"title": f"Paper {arxiv} {rng.choice(['A', 'B', 'C'])}", "category": rng.choice(CATEGORIES),
+            "arxiv": arxiv, "authors": rng.sample(AUTHORS, rng.randint(1, 2)),
+            "tags": rng.sample(TAGS, rng.randint(1, 2)), "summary": rng.choice(["Short.", "It *works*."])}
+
+
+def write_issue(path: Path, date: str, papers: list[dict]) -> None:
+    lines = [f"title: Issue of {date}", f"date: {date}", "papers:"]
+    for paper in papers:
+        lines.append(f"  - title: {json.dumps(paper['title'])}")
+        lines += [f"    {name}: {json.dumps(paper[name])}" for name in ("category", "arxiv", "authors", "tags", "summary")]
+        if paper.get("revisit"):
+            lines.append("    revisit: true")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def a_random_edit(rng: random.Random, issues: dict[str, list[dict]], serial: int) -> str:
+    """Change the papers of one issue as an editor would; the issues themselves stay as they are."""
+    date = rng.choice(sorted(issues))
+    papers = issues[date]
+    kind = rng.choice(["add", "add again", "remove", "category", "tags", "authors", "summary", "move up"])
+    paper = rng.choice(papers)
+    if kind == "add":
+        papers.insert(rng.randint(0, len(papers)), a_random_paper(rng, f"2501.{serial:05d}"))
+    elif kind == "add again":  # a paper of another issue featured again (its newest appearance may move)
+        others = [other for day, listed in issues.items() if day != date for other in listed
+                  if other["arxiv"] not in {mine["arxiv"] for mine in papers}]
+        papers.append({**rng.choice(others), "revisit": True})
+    elif kind == "remove" and len(papers) > 1:
+        papers.remove(paper)
+    elif kind == "category":
+        paper["category"] = next(c for c in CATEGORIES if c != paper["category"])
+    elif kind == "tags":
+        paper["tags"] = rng.sample(TAGS, rng.randint(1, 3))
+    elif kind == "authors":
+        paper["authors"] = rng.sample(AUTHORS, rng.randint(1, 3))
+    elif kind == "summary":
+        paper["summary"] += " Edited."
+    elif kind == "move up":
+        papers.insert(0, papers.pop(papers.index(paper)))
+    return f"{kind} in {date}"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_edits_of_papers_rebuild_as_a_cold_build_does(tmp_path, seed):
+    """Papers added, featured again, removed, moved and retagged shift listings' pages (a listing has
+    ~40 papers a page: here most have two pages, and an issue has one or two papers in each), related
+    papers and feeds (here of the newest 4 issues): the incremental build must find every file that
+    changed, and record what a cold build records."""
+    rng = random.Random(seed)
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "minimal", root / "content")
+    (root / "content" / "site.yaml").write_text((FIXTURES / "minimal" / "site.yaml").read_text()
+                                               + "per_page: 3\nfeed: {items: 4}\n")
+    for old in (root / "content" / "issues").iterdir():
+        old.unlink()
+    start = datetime.date(2024, 1, 1)
+    issues = {str(start + datetime.timedelta(weeks=week)): [a_random_paper(rng, f"24{week % 12 + 1:02d}.{week:02d}{n:03d}")
+                                                           for n in range(rng.randint(3, 5))]
+              for week in range(24)}
+    for date, papers in issues.items():
+        write_issue(issue(root, date), date, papers)
+    build(root / "content", root / "site", "--no-search")
+    for step in range(6):
+        what = a_random_edit(rng, issues, step)
+        date = what.rsplit(" ", 1)[1]
+        write_issue(issue(root, date), date, issues[date])
+        build(root / "content", root / "site", "--no-search")
+        cold = tmp_path / f"cold{step}"
+        build(root / "content", cold, "--no-search")
+        assert tree(root / "site") == tree(cold), what
+        records, cold_records = load_cache(root / "site").outputs, load_cache(cold).outputs
+        assert sorted(records) == sorted(cold_records), what
+        assert [path for path in cold_records if records[path] != cold_records[path]] == [], what
