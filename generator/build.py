@@ -17,6 +17,7 @@ from . import __version__
 from .cache import BuildCache, digest, forget, load_cache, save_cache
 from .config import BuildOptions
 from .loader import ContentFiles, load_content_files
+from .output import MissingFiles
 from .errors import BuildError, Problem
 from .search import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .themes import find_themes_dir, load_theme
@@ -47,11 +48,20 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     parallel, and only files whose bytes changed are written.
     """
     cache = load_cache(options.output_dir, enabled=options.use_cache)
+    missing = MissingFiles(Path(options.output_dir), tuple(cache.outputs))  # looked for while the content is read
+    try:
+        return _build_with(cache, missing, options, progress)
+    finally:
+        missing.close()
+
+
+def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
+                progress: Callable[[str], None]) -> BuildResult:
     output_dir = Path(options.output_dir)
     loaded = load_content_files(Path(options.content_dir))
     themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
     inputs = input_digest(loaded[0], themes_dir, options)
-    if inputs == cache.inputs and cache.outputs and not loaded[1] and _all_present(output_dir, cache.outputs):
+    if inputs == cache.inputs and cache.outputs and not loaded[1] and not missing():
         pages, feeds, warnings = cache.summary  # nothing changed since the last build
         return BuildResult(pages, feeds, (), warnings)
 
@@ -81,10 +91,10 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     # None: all, and it records what each file shows
     suspects = fingerprints.suspects(dependencies, related, lambda: cache.previous("related"))
     todo, fresh = [], {}
-    prefix, isfile = os.path.join(output_dir, ""), os.path.isfile  # 26,000 files on a ten-year archive
+    gone = missing() if trusted else set()
     for index, artifact in enumerate(artifacts):
         known = trusted.get(artifact.path)
-        if known and not isfile(prefix + artifact.path):
+        if known and artifact.path in gone:
             known = None  # removed by hand since: make it again
         if known and suspects is not None and index not in suspects:
             fresh[artifact.path] = known  # shows no edited issue, and the site kept its shape
@@ -157,12 +167,6 @@ def exit_now(code: int) -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
             stream.flush()
     os._exit(code)
-
-
-def _all_present(output_dir: Path, paths) -> bool:
-    prefix = os.path.join(output_dir, "")
-    isfile = os.path.isfile
-    return all(isfile(prefix + path) for path in paths)
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from generator.config import BuildOptions
 from generator.content import load_site
 from generator.live import LiveMemory, load_live_site
 from generator.model import build_catalog, update_catalog
+from generator.output import MissingFiles
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -297,6 +298,19 @@ def test_a_paper_of_the_newest_issue_featured_again_in_an_older_one_is_named_by_
     rebuild(project)
     assert "issues/2024-01-07/" in page(project, "papers/feed.xml")
     assert_same_as_cold_build(project / "content", project / "site", tmp_path)
+
+
+def test_files_deleted_by_hand_are_found_however_many_there_are(tmp_path):
+    # one bit per file travels back from the process that looks: here more than a pipe holds at once
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "index.html").write_text("kept")
+    paths = ("kept/index.html", *(f"gone/{number}/index.html" for number in range(540_000)), "kept")
+    missing = MissingFiles(tmp_path, paths)
+    try:
+        assert missing() == set(paths) - {"kept/index.html"}  # a folder is not a file
+    finally:
+        missing.close()
+    assert MissingFiles(tmp_path, ())() == set()
 
 
 # --- related papers and the search index --------------------------------------------------------
