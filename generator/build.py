@@ -150,11 +150,13 @@ def compiled_templates(cache: BuildCache):
     whose source changed again): compiling the theme takes ~0.3 s, in every worker process."""
     import jinja2
 
+    from .render import BYTECODE_PATTERN
+
     folder = cache.folder / "templates"
     try:
         if cache.enabled:
             folder.mkdir(parents=True, exist_ok=True)
-            return jinja2.FileSystemBytecodeCache(str(folder))
+            return jinja2.FileSystemBytecodeCache(str(folder), BYTECODE_PATTERN)
     except OSError:
         pass
     return None
