@@ -99,31 +99,42 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         if known and suspects is not None and index not in suspects:
             fresh[artifact.path] = known  # shows no edited issue, and the site kept its shape
             continue
+        if not known:  # made in any case: the worker that makes it works out its fingerprint
+            todo.append((artifact, index, None, None))
+            continue
         fingerprint = fingerprints.of(artifact, index)
-        if fingerprint and known and known[0] == fingerprint:
+        if fingerprint and known[0] == fingerprint:
             fresh[artifact.path] = known
         else:
-            todo.append((artifact, fingerprint, known[1] if known else None))
+            todo.append((artifact, index, fingerprint, known[1]))
 
     output = StagedOutput(options.output_dir)
     try:
-        def make(job) -> tuple[str, str | None, str, bool]:
-            artifact, fingerprint, old_digest = job
+        def make(job) -> tuple[str, str | None, str, bool, tuple | None]:
+            artifact, index, fingerprint, old_digest = job
+            traced = None  # (index, the issues it shows) for fingerprints.record()
+            if old_digest is None:
+                fingerprint, shown = fingerprints.measure(artifact)
+                traced = (index, shown) if fingerprints.trace else None
             data = artifact.make()
             data = data.encode("utf-8") if isinstance(data, str) else data
             new_digest = digest(data)
             changed = new_digest != old_digest
             if changed:
                 output.write(artifact.path, data)
-            return artifact.path, fingerprint, new_digest, changed
+            return artifact.path, fingerprint, new_digest, changed, traced
 
-        made = parallel_map(make, todo, on_result=lambda result: progress(result[0]),
-                            group=lambda job: job[0].group)
-        staged = [path for path, _, _, changed in made if changed]
+        def done(result) -> None:
+            if result[4] is not None:
+                fingerprints.record(*result[4])
+            progress(result[0])
+
+        made = parallel_map(make, todo, on_result=done, group=lambda job: job[0].group)
+        staged = [path for path, _, _, changed, _ in made if changed]
         paths = {artifact.path for artifact in artifacts}
         stale = sorted(path for path in trusted if path not in paths and not is_search_file(path))
         replace_all = occupied and not trusted  # no record of what is there: start afresh
-        outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _ in made}}
+        outputs = {**fresh, **{path: (fingerprint or "", new_digest) for path, fingerprint, new_digest, _, _ in made}}
         forget(cache)  # until the new record is saved, the old one no longer describes the output
         output.commit(staged, stale, replace_all)
         if options.search:
@@ -136,7 +147,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         raise
     result = BuildResult(sum(1 for a in artifacts if a.is_page), sum(1 for a in artifacts if a.path.endswith(FEED_SUFFIXES)),
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
-                         made=tuple(sorted(path for path, _, _, _ in made)))
+                         made=tuple(sorted(path for path, *_ in made)))
     cache.outputs, cache.inputs = outputs, inputs
     cache.remember("parsed_templates", __version__, fingerprints.parsed)
     cache.remember("dependencies", fingerprints.frame, fingerprints.dependencies(dependencies))

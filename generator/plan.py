@@ -142,16 +142,26 @@ class Fingerprints:
 
     def of(self, artifact: Artifact, index: int = 0) -> str | None:
         """The artifact's fingerprint; with `trace`, what it shows is recorded as artifact number `index`."""
+        fingerprint, shown = self.measure(artifact)
+        if self.trace:
+            self.record(index, shown)
+        return fingerprint
+
+    def measure(self, artifact: Artifact) -> tuple[str | None, tuple[str, ...]]:
+        """The artifact's fingerprint and, with `trace`, the issues it shows (their slugs; none when it
+        shows none or every one). Pure: a build worker can work it out and send it back for record()."""
         key = artifact.key() if callable(artifact.key) else artifact.key
         made_with, reads_issues = (None, True) if key is None else self._made_with(artifact.templates)
-        if self.trace:
-            self._traced.append(index)
-            shown = () if reads_issues else self._issues_in(key)
-            for slug in shown:
-                self._showing[slug].append(index)
-            if not shown:
-                self._always.append(index)
-        return None if key is None else digest(made_with + repr(key))
+        shown = tuple(self._issues_in(key)) if self.trace and not reads_issues else ()
+        return None if key is None else digest(made_with + repr(key)), shown
+
+    def record(self, index: int, shown: tuple[str, ...]) -> None:
+        """Artifact number `index` shows these issues (measure())."""
+        self._traced.append(index)
+        for slug in shown:
+            self._showing[slug].append(index)
+        if not shown:
+            self._always.append(index)
 
     @functools.cache
     def _made_with(self, templates: tuple[str, ...]) -> tuple[str, bool]:
