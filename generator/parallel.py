@@ -28,33 +28,27 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _shares(items: Sequence, parts: int, group: Callable[[object], object]) -> list[list[int]]:
-    """Deal items out in turn, so costly kinds of work spread evenly; a group stays together."""
-    shares: list[list[int]] = [[] for _ in range(parts)]
-    groups: dict[object, int] = {}
-    turn = 0
+def _units(items: Sequence, group: Callable[[object], object], size: int) -> list[list[int]]:
+    """The items' indexes in units of work handed out one at a time: each group is one unit (its items
+    share work), handed out first; the other items go in runs of `size`, in order."""
+    groups: dict[object, list[int]] = {}
+    runs: list[list[int]] = [[]]
     for index, item in enumerate(items):
         key = group(item)
-        if key is None:
-            worker, turn = turn, (turn + 1) % parts
-        else:
-            worker = groups.setdefault(key, turn)
-            if worker == turn:
-                turn = (turn + 1) % parts
-        shares[worker].append(index)
-    return shares
+        if key is not None:
+            groups.setdefault(key, []).append(index)
+            continue
+        if len(runs[-1]) == size:
+            runs.append([])
+        runs[-1].append(index)
+    return list(groups.values()) + [run for run in runs if run]
 
 
-def _work(connection, func, items, indexes: list[int], batch: int) -> None:
+def _work(connection, func, items) -> None:
+    """A worker: do each unit of indexes the parent sends until it sends None; send back each unit's results."""
     try:
-        done = []
-        for index in indexes:
-            done.append((index, func(items[index])))
-            if len(done) == batch:
-                connection.send(("results", done))
-                done = []
-        connection.send(("results", done))
-        connection.send(("end", None))
+        while (indexes := connection.recv()) is not None:
+            connection.send(("results", [(index, func(items[index])) for index in indexes]))
     except BaseException as error:  # noqa: BLE001 - sent to the parent, which raises it
         try:
             connection.send(("error", error))
@@ -70,7 +64,9 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
     """[func(item) for item in items], split over `jobs` forked workers; on_result sees each result.
 
     Items for which group() gives the same key are done by the same worker (they share work).
-    Fewer than `min_per_worker` items per worker are not worth starting a process for.
+    Fewer than `min_per_worker` items per worker are not worth starting a process for. Work is
+    handed out in units of at most `batch` items, to whichever worker is free: a worker slowed down
+    (by costlier items, or by a busy machine) does less, and all finish at about the same time.
     """
     jobs = min(jobs or default_jobs(), max(1, len(items) // min_per_worker))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -82,23 +78,30 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
 
     context = multiprocessing.get_context("fork")
     results: list = [None] * len(items)
-    workers = {}
-    for number, indexes in enumerate(_shares(items, jobs, group)):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(sender, func, items, indexes, batch), daemon=True)
-        process.start()
-        sender.close()
-        workers[receiver] = (number, process)
+    # small enough that the last units end close together, large enough to keep messages few
+    units = iter(_units(items, group, max(1, min(batch, len(items) // (jobs * 16)))))
+    workers: dict[object, _Worker] = {}
     failure = None
+    for number in range(jobs):
+        connection, theirs = context.Pipe()
+        process = context.Process(target=_work, args=(theirs, func, items), daemon=True)
+        process.start()
+        theirs.close()
+        worker = workers[connection] = _Worker(number, process, connection)
+        worker.hand_out(units)
+        worker.hand_out(units)  # one to do and one waiting: it never waits for the parent
     try:
         while workers:
             for connection in wait(list(workers)):
-                number, process = workers[connection]
+                worker = workers[connection]
                 try:
                     kind, payload = connection.recv()
-                except EOFError:
-                    kind, payload = "error", BuildError(f"build worker {number} stopped without a result")
+                except (EOFError, OSError):  # sent None and done, or it died (the pipe closed or reset)
+                    kind, payload = ("end", None) if not worker.pending else \
+                        ("error", BuildError(f"build worker {worker.number} stopped without a result"))
                 if kind == "results":
+                    worker.pending -= 1
+                    worker.hand_out(iter(()) if failure else units)
                     for index, result in payload:
                         results[index] = result
                         on_result(result)
@@ -106,12 +109,32 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
                 if kind == "error":
                     failure = failure or payload
                 connection.close()
-                process.join()
+                worker.process.join()
                 del workers[connection]
     finally:
-        for _, process in workers.values():
-            process.kill()
-            process.join()
+        for worker in workers.values():
+            worker.process.kill()
+            worker.process.join()
     if failure:
         raise failure
     return results
+
+
+class _Worker:
+    """A worker process as the parent sees it: the units it was sent and has not answered yet."""
+
+    def __init__(self, number: int, process, connection):
+        self.number, self.process, self.connection = number, process, connection
+        self.pending, self.stopped = 0, False
+
+    def hand_out(self, units) -> None:
+        """Send the next unit of `units`, or None (stop) once there are no more."""
+        if self.stopped:
+            return
+        unit = next(units, None)
+        try:
+            self.connection.send(unit)
+        except OSError:  # it died: its end of the pipe tells
+            return
+        self.pending += unit is not None
+        self.stopped = unit is None
