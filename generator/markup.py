@@ -20,8 +20,10 @@ from markupsafe import Markup, escape
 
 def _is_safe_link(url: str) -> bool:
     # Only web links and links within the page or site; never javascript:, data:, file: ...
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return scheme in ("", "http", "https")
+    url = url.strip()
+    if url.startswith(("https://", "http://")):  # most links: no need to split them (~2 us each)
+        return True
+    return urlsplit(url).scheme.lower() in ("", "http", "https")
 
 
 def _demote_headings(state) -> None:
