@@ -76,7 +76,6 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
     markdown: dict[str, str] = {}
     with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
         site, warnings = load_site(options, cache, markdown, loaded)
-        cache.write_new_issues()  # the content is valid: the issues validated now are kept
         catalog = build_catalog(site)
         theme = load_theme(site.theme, themes_dir)
         env = make_environment(theme, site, markdown, compiled_templates(cache))

@@ -36,7 +36,6 @@ class BuildCache:
     # site-relative path -> (fingerprint of its inputs, digest of its bytes)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
-    new_data: dict[str, bytes] = field(default_factory=dict)  # key -> the bytes of a new entry, when known
     used_issues: set[str] = field(default_factory=set)
     new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
     read_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry read from disk, kept by keep_used()
@@ -50,7 +49,7 @@ class BuildCache:
         in memory the issues the last one used; those edited or deleted since are forgotten."""
         known = {**self.read_issues, **self.new_issues}
         self.read_issues = {key: known[key] for key in self.used_issues if key in known}
-        self.new_issues, self.used_issues, self.new_data = {}, set(), {}
+        self.new_issues, self.used_issues = {}, set()
         self.read_results = {**self.read_results, **self.new_results}
         self.new_results = {}
         self.numbered = {key: issue for key, issue in self.numbered.items() if key[0] in self.read_issues}
@@ -70,26 +69,6 @@ class BuildCache:
     def add_issue(self, key: str, entry: tuple) -> None:
         self.used_issues.add(key)
         self.new_issues[key] = entry
-
-    def add_issue_data(self, key: str, data: bytes) -> tuple:
-        """add_issue() of an entry as issue_data() made it (in a build worker): its bytes are written as
-        they are, not pickled again (~0.4 s in one process for a ten-year archive)."""
-        stamp, entry = pickle.loads(data)
-        self.add_issue(key, entry)
-        self.new_data[key] = data
-        return entry
-
-    def write_new_issues(self) -> None:
-        """Write the issues added with their bytes now (the content is valid), so as not to keep them."""
-        try:
-            if self.enabled and self.new_data:
-                (self.folder / "issues").mkdir(parents=True, exist_ok=True)
-            for key in list(self.new_data if self.enabled else ()):
-                _write_bytes(self.folder / "issues" / f"{key}.pickle", self.new_data[key])
-                self.read_issues[key] = self.new_issues.pop(key)
-        except OSError:  # save_cache() tries again
-            pass
-        self.new_data = {}
 
     def recall(self, name: str, key: str):
         """The result saved as `name` by the last build, if it was made from the same `key`; else None."""
@@ -124,23 +103,10 @@ def _read(path: Path):
     return data if stamp == (CACHE_FORMAT, __version__) else None
 
 
-def _dumps(data) -> bytes:
-    return pickle.dumps(((CACHE_FORMAT, __version__), data), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def issue_data(entry: tuple) -> bytes:
-    """An issue's cache entry as the bytes of its file (see BuildCache.add_issue_data)."""
-    return _dumps(entry)
-
-
 def _write(path: Path, data) -> None:
-    _write_bytes(path, _dumps(data))
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
     with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
+        pickle.dump(((CACHE_FORMAT, __version__), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
 
 
@@ -159,7 +125,7 @@ def save_cache(cache: BuildCache) -> None:
         issues = cache.folder / "issues"
         issues.mkdir(parents=True, exist_ok=True)
         for key, entry in cache.new_issues.items():
-            _write_bytes(issues / f"{key}.pickle", cache.new_data.get(key) or _dumps(entry))
+            _write(issues / f"{key}.pickle", entry)
         for path in issues.glob("*.pickle"):  # issues edited or deleted since
             if path.stem not in cache.used_issues:
                 path.unlink(missing_ok=True)

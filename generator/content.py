@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .cache import BuildCache, digest, issue_data
+from .cache import BuildCache, digest
 from .config import BuildOptions
 from .errors import ContentError, Problem
 from .fields import is_http_url
@@ -42,24 +42,21 @@ def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, 
         else:
             todo.append((source, slug, key))
 
-    def check(job: tuple[Source, str, str]) -> Checked | tuple[str, str, bytes]:
-        """A valid issue comes back as the bytes of its cache entry (sent as they are, and written so), else as is."""
+    def check(job: tuple[Source, str, str]) -> Checked:
         source, slug, key = job
         problems: list[Problem] = []
         issue = validate_issue(source, slug, site, problems)
-        if issue is None or any(problem.severity == "error" for problem in problems):
-            return Checked(source.path, key, issue, problems, {})
-        issue = dataclasses.replace(issue, digest=key)
-        markdown = prerender(issue, site.absolute(issue.url)) if render_ahead else {}
-        return source.path, key, issue_data((issue, problems, markdown))
+        markdown = {}
+        if issue is not None:
+            issue = dataclasses.replace(issue, digest=key)
+            if render_ahead:
+                markdown = prerender(issue, site.absolute(issue.url))
+        return Checked(source.path, key, issue, problems, markdown)
 
-    for result in parallel_map(check, todo, min_per_worker=4):  # an issue file is a lot of work
-        if isinstance(result, Checked):
-            done[result.path] = result
-            continue
-        path, key, data = result
-        issue, problems, markdown = cache.add_issue_data(key, data)
-        done[path] = Checked(path, key, issue, list(problems), markdown)
+    for checked in parallel_map(check, todo, min_per_worker=4):  # an issue file is a lot of work
+        done[checked.path] = checked
+        if checked.issue is not None and not any(p.severity == "error" for p in checked.problems):
+            cache.add_issue(checked.key, (checked.issue, checked.problems, checked.markdown))
     return [done[source.path] for source, _ in sources]
 
 
