@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Sequence
@@ -165,7 +166,7 @@ class MissingFiles:
             child, self._child = self._child, 0
             os.close(self._receiver)
             try:
-                os.kill(child, 9)
+                os.kill(child, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             os.waitpid(child, 0)
