@@ -31,7 +31,7 @@ def test_a_worker_held_up_does_less_and_the_others_take_its_share():
 
     done_by = parallel_map(work, list(range(2000)), jobs=2, min_per_worker=1)
     held_up = done_by[0]
-    assert done_by.count(held_up) < 200  # a fixed half each would give it 1,000
+    assert done_by.count(held_up) < 500  # a fixed half each would give it 1,000; here ~2 units of 62
 
 
 def test_an_error_in_a_worker_is_raised_in_the_parent():
