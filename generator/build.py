@@ -97,7 +97,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         if known and artifact.path in gone:
             known = None  # removed by hand since: make it again
         if known and suspects is not None and index not in suspects:
-            fresh[artifact.path] = known  # shows no edited issue, and the site kept its shape
+            fresh[artifact.path] = known  # the edit cannot have changed it (Fingerprints.suspects)
             continue
         if not known:  # made in any case: the worker that makes it works out its fingerprint
             todo.append((artifact, index, None, None))

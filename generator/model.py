@@ -32,6 +32,11 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))
                      *(f"lpt{i}" for i in range(10))}
 
 
+def paper_url(paper_id: str) -> str:
+    """The page of a paper, by its id (Paper.id)."""
+    return f"papers/{paper_id}/"
+
+
 @functools.lru_cache(maxsize=65536)
 def author_url(name: str) -> str:
     """The author page of a name: ``authors/<slug>/``; names with the same slug share it, like tags."""
@@ -96,7 +101,7 @@ class Paper:
 
     @functools.cached_property
     def page_url(self) -> str:
-        return f"papers/{self.id}/"
+        return paper_url(self.id)
 
     @property
     def abstract_url(self) -> str:

@@ -101,7 +101,10 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
                         ("error", BuildError(f"build worker {worker.number} stopped without a result"))
                 if kind == "results":
                     worker.pending -= 1
-                    worker.hand_out(iter(()) if failure else units)
+                    if failure:
+                        worker.stop()
+                    else:
+                        worker.hand_out(units)
                     for index, result in payload:
                         results[index] = result
                         on_result(result)
@@ -128,10 +131,16 @@ class _Worker:
         self.pending, self.stopped = 0, False
 
     def hand_out(self, units) -> None:
-        """Send the next unit of `units`, or None (stop) once there are no more."""
-        if self.stopped:
-            return
-        unit = next(units, None)
+        """Send the next unit of `units`; stop() once there are no more."""
+        if not self.stopped:
+            self._send(next(units, None))
+
+    def stop(self) -> None:
+        """Send None: it ends once the units it has are done."""
+        if not self.stopped:
+            self._send(None)
+
+    def _send(self, unit: list[int] | None) -> None:
         try:
             self.connection.send(unit)
         except OSError:  # it died: its end of the pipe tells

@@ -21,7 +21,7 @@ from .bibtex import render_bibliography
 from .cache import digest
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
-from .model import Catalog, Category, Issue, Listing, PaperRecord, Site
+from .model import Catalog, Category, Issue, Listing, PaperRecord, Site, paper_url
 from .opml import render_opml
 from .render import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
@@ -40,8 +40,9 @@ class Artifact(NamedTuple):  # not a frozen dataclass: ~4x cheaper to make, and 
     templates: tuple[str, ...] = ()
     is_page: bool = False
     group: str | None = None  # artifacts of one group share work, so one worker makes them all
-    # The listing or paper (its URL) this is a page of: its key also holds what the catalog says
-    # of it (which papers are listed, how many; the related papers), not only issues' content.
+    # The listing or paper (its URL) this is a page of, or FEEDS: its key also holds what the catalog
+    # says of it (which papers are listed, how many; the related papers; the other issues of the
+    # feeds' papers), not only issues' content.
     part_of: str | None = None
 
 
@@ -149,7 +150,8 @@ class Fingerprints:
 
     def measure(self, artifact: Artifact) -> tuple[str | None, tuple[str, ...]]:
         """The artifact's fingerprint and, with `trace`, the issues it shows (their slugs; none when it
-        shows none or every one). Pure: a build worker can work it out and send it back for record()."""
+        shows none or every one). Records nothing: a build worker can work it out and send it back
+        for record()."""
         key = artifact.key() if callable(artifact.key) else artifact.key
         made_with, reads_issues = (None, True) if key is None else self._made_with(artifact.templates)
         shown = tuple(self._issues_in(key)) if self.trace and not reads_issues else ()
@@ -252,20 +254,20 @@ class Fingerprints:
         for issue in edited:
             suspects.update(places[old] for old in previous.showing.get(issue.slug, ()))
         suspects.discard(-1)
-        touched = {artifacts[index].part_of for index in suspects}
+        touched = {FEEDS, *(artifacts[index].part_of for index in suspects)}
         papers = {entry.paper for issue in edited for entry in issue.entries}
         ids = {paper.id for paper in papers}
         for paper in papers:
-            touched.update((paper.page_url, f"categories/{paper.category}/", *(tag.url for tag in paper.tags),
+            touched.update((paper.page_url, self.site.category(paper.category).url, *(tag.url for tag in paper.tags),
                             *paper.author_pages))
-        touched.update(f"papers/{paper_id}/" for paper_id, others in related.items()
+        touched.update(paper_url(paper_id) for paper_id, others in related.items()
                        if before.get(paper_id) != others or not ids.isdisjoint(others))
         touched.discard(None)
-        suspects.update(index for index, artifact in enumerate(artifacts)
-                        if artifact.part_of in touched or artifact.group == "feeds")
+        suspects.update(index for index, artifact in enumerate(artifacts) if artifact.part_of in touched)
         return suspects
 
 
+FEEDS = "feeds"  # the feeds' group and Artifact.part_of: their entries name other issues of their papers
 _KEY_LENGTH = len(digest(""))  # of an appearance key (AppearanceKeys)
 _KEYS_IN = re.compile(f".{{{_KEY_LENGTH}}}")  # the keys of a string of them (shown_in)
 _FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
@@ -428,7 +430,7 @@ def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> li
 
     paths = [file.path for channel in build_channels(site) for file in channel.files]
     return [Artifact(path, functools.partial(lambda p: files()[p], path), key, ("feed/issue.html", "feed/paper.html"),
-                     group="feeds") for path in paths]
+                     group=FEEDS, part_of=FEEDS) for path in paths]
 
 
 def _static_artifacts(theme: Theme) -> list[Artifact]:

@@ -33,7 +33,7 @@ TEXT_WIDTH = 72  # columns of plain-text email
 
 def _escape_output(value) -> str:
     """What `{{ value }}` writes, as markupsafe.escape would write it, but not made a Markup again:
-    the page is joined into one string anyway, and a Markup made of each of ~200 values a page
+    the page is joined into one string anyway, and a Markup made of each of ~160 values a page
     took ~10% of the rendering. A str is escaped, a Markup (a filter's HTML) written as it is,
     anything else (a number ...) goes through escape()."""
     kind = type(value)
