@@ -14,7 +14,7 @@ from . import __version__
 
 # Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
 # markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
-from .cache import BuildCache, digest, forget, load_cache, save_cache
+from .cache import BuildCache, digest, forget, load_cache, read_only_cache, save_cache
 from .config import BuildOptions
 from .loader import ContentFiles, load_content_files
 from .output import MissingFiles
@@ -214,7 +214,7 @@ def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     from .render import make_environment
     from .fields import did_you_mean
 
-    site, _ = load_site(options)
+    site, _ = load_site(options, read_only_cache(options.output_dir))
     issue = next((issue for issue in site.issues if issue.slug == slug), None)
     if issue is None:
         slugs = [issue.slug for issue in site.issues]

@@ -119,6 +119,12 @@ def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
     return BuildCache(folder, enabled, inputs, summary, outputs)
 
 
+def read_only_cache(output_dir: Path) -> BuildCache:
+    """The issues the last build into `output_dir` validated, for commands that write nothing
+    (check, email): each read when asked for, and this cache is never saved."""
+    return BuildCache(cache_folder(output_dir))
+
+
 def save_cache(cache: BuildCache) -> None:
     """Write the cache atomically; failing to save only costs the next build time."""
     try:

@@ -114,3 +114,47 @@ def test_arxiv_ids_with_the_wrong_number_of_digits_for_their_month_are_refused(c
     result = check()
     assert result.exit_code == 1
     assert f"{FIRST}:8: papers[0].arxiv: '{arxiv}' is not an arXiv id" in result.stderr
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_check_after_a_build_validates_again_only_the_issues_edited_since(content, monkeypatch):
+    import generator.content
+
+    edit(FIRST, "summary: It is fast.", "summary: TODO")  # a warning of the issue itself, kept in the cache
+    expected = check()
+    assert expected.exit_code == 0 and "still a placeholder" in expected.stderr
+    build(content, Path("site"))  # the default output folder, whose cache check reads
+    validated: list[str] = []
+    real_validate = generator.content.validate_issue
+
+    def counting_validate(source, *args):
+        validated.append(source.path)
+        return real_validate(source, *args)
+
+    monkeypatch.setattr(generator.content, "validate_issue", counting_validate)
+    cache = Path(".roundup-cache")
+    before = snapshot(cache)
+    result = check()
+    assert validated == []
+    assert (result.exit_code, result.stdout, result.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
+
+    edit(SECOND, "revisit: true", "revisit: often")
+    result = check()
+    assert validated == [SECOND]
+    assert result.exit_code == 1
+    assert f"{SECOND}:15: papers[1].revisit: 'often' is not true or false (expected true or false)" in result.stderr
+    assert "still a placeholder" in result.stderr  # FIRST's warning, from the cache
+    assert snapshot(cache) == before  # check writes nothing, not even the cache
+
+
+def test_email_after_a_build_reads_the_validated_issues_from_the_cache(content, monkeypatch):
+    import generator.content
+
+    build(content, Path("site"))
+    monkeypatch.setattr(generator.content, "validate_issue", lambda *args: pytest.fail("validated again"))
+    result = run_cli("email", "2024-01-14", "--content", "content", "--text")
+    assert result.exit_code == 0, result.stderr
+    assert "2401.00003" in result.stdout
