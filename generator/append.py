@@ -18,6 +18,7 @@ import yaml
 
 from .errors import EditorError
 from .loader import LineDict, LineList, Source, parse_yaml
+from .parallel import parallel_map
 from .remote import PaperMetadata
 from .validate import PLACEHOLDER_SUMMARY, parse_arxiv
 
@@ -41,22 +42,31 @@ class Featured:
 def find_featured(sources: tuple[Source, ...] | list[Source]) -> dict[str, list[Featured]]:
     """Every arXiv id in the issues, with the file and line of each paper that has it."""
     found: dict[str, list[Featured]] = {}
-    for source in sources:
-        data, problems = parse_yaml(source)
-        papers = data.get("papers") if isinstance(data, LineDict) else None
-        if isinstance(papers, LineList):
-            for index, item in enumerate(papers):
-                raw = item.raw.get("arxiv", item.get("arxiv")) if isinstance(item, LineDict) else None
-                parsed = parse_arxiv(str(raw).strip()) if raw is not None else None
-                if parsed:
-                    found.setdefault(parsed[0], []).append(Featured(source.path, papers.line_of(index)))
-        elif problems:  # a file that does not parse yet: its arxiv lines still count
-            for number, line in enumerate(source.text.split("\n"), start=1):
-                match = _ARXIV_LINE.match(line)
-                parsed = parse_arxiv(match.group(1)) if match else None
-                if parsed:
-                    found.setdefault(parsed[0], []).append(Featured(source.path, number))
+    # every file is parsed whole, on every core: ~2.5 s on one core for ten years of issues
+    for featured in parallel_map(_featured_in, list(sources), min_per_worker=16):
+        for arxiv, place in featured:
+            found.setdefault(arxiv, []).append(place)
     return found
+
+
+def _featured_in(source: Source) -> list[tuple[str, Featured]]:
+    """(arXiv id, where) of each paper of one issue file that has one."""
+    featured = []
+    data, problems = parse_yaml(source)
+    papers = data.get("papers") if isinstance(data, LineDict) else None
+    if isinstance(papers, LineList):
+        for index, item in enumerate(papers):
+            raw = item.raw.get("arxiv", item.get("arxiv")) if isinstance(item, LineDict) else None
+            parsed = parse_arxiv(str(raw).strip()) if raw is not None else None
+            if parsed:
+                featured.append((parsed[0], Featured(source.path, papers.line_of(index))))
+    elif problems:  # a file that does not parse yet: its arxiv lines still count
+        for number, line in enumerate(source.text.split("\n"), start=1):
+            match = _ARXIV_LINE.match(line)
+            parsed = parse_arxiv(match.group(1)) if match else None
+            if parsed:
+                featured.append((parsed[0], Featured(source.path, number)))
+    return featured
 
 
 def yaml_string(text: str) -> str:

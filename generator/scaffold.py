@@ -12,6 +12,7 @@ from pathlib import Path, PurePath
 
 from .errors import EditorError
 from .loader import LineDict, Source, parse_yaml
+from .parallel import parallel_map
 from .remote import clean_text
 
 
@@ -24,18 +25,21 @@ class IssueDate:
 
 def parse_issue_dates(sources: tuple[Source, ...] | list[Source]) -> list[IssueDate]:
     """The date and number of every issue that has a date (files with mistakes are read as far as possible)."""
-    found = []
-    for source in sources:
-        data, _ = parse_yaml(source)
-        if not isinstance(data, LineDict):
-            continue
-        date, number = data.get("date"), data.get("number")
-        if isinstance(date, dt.datetime):
-            date = date.date()
-        if isinstance(date, dt.date):
-            number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
-            found.append(IssueDate(PurePath(source.path).stem, date, number))
-    return found
+    # every file is parsed whole, on every core: ~2.5 s on one core for ten years of issues
+    return [found for found in parallel_map(_issue_date, list(sources), min_per_worker=16) if found]
+
+
+def _issue_date(source: Source) -> IssueDate | None:
+    data, _ = parse_yaml(source)
+    if not isinstance(data, LineDict):
+        return None
+    date, number = data.get("date"), data.get("number")
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(date, dt.date):
+        return None
+    number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    return IssueDate(PurePath(source.path).stem, date, number)
 
 
 def _numbers(issues: list[IssueDate]) -> list[int]:

@@ -107,3 +107,28 @@ def test_a_folder_without_site_yaml_is_refused(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: contnet has no site.yaml (expected a content folder")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
+    from generator.append import Featured, find_featured
+    from generator.loader import Source
+    from generator.scaffold import parse_issue_dates
+
+    sources = []
+    for week in range(40):
+        date = dt.date(2024, 1, 7) + dt.timedelta(weeks=week)
+        text = (f"title: Week {week}\ndate: {date}\nsummary: s\n"
+                + (f"number: {week + 100}\n" if week % 3 == 0 else "")
+                + f"papers:\n  - title: P\n    arxiv: \"2401.{week:05d}\"\n    category: c\n    summary: s\n")
+        if week == 37:  # a file that does not parse: its arXiv lines still count, it has no date
+            text = text.replace("papers:\n", "papers: [\n")
+        sources.append(Source(f"content/issues/{date}.yaml", text))
+    monkeypatch.setenv("ROUNDUP_JOBS", "2")
+    dates, featured = parse_issue_dates(sources), find_featured(sources)
+    assert len(dates) == 39 and dates[0] == IssueDate("2024-01-07", dt.date(2024, 1, 7), 100)
+    assert dates[-1] == IssueDate("2024-10-06", dt.date(2024, 10, 6), 139)  # week 39, in order
+    assert "2024-09-22" not in [issue.slug for issue in dates]  # week 37
+    assert featured["2401.00037"] == [Featured("content/issues/2024-09-22.yaml", 6)]  # its arxiv line
+    assert featured["2401.00039"] == [Featured("content/issues/2024-10-06.yaml", 6)]  # its paper
+    monkeypatch.setenv("ROUNDUP_JOBS", "1")
+    assert (parse_issue_dates(sources), find_featured(sources)) == (dates, featured)
