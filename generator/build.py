@@ -214,7 +214,8 @@ def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     from .render import make_environment
     from .fields import did_you_mean
 
-    site, _ = load_site(options, read_only_cache(options.output_dir))
+    with paused_garbage_collection():
+        site, _ = load_site(options, read_only_cache(options.output_dir))
     issue = next((issue for issue in site.issues if issue.slug == slug), None)
     if issue is None:
         slugs = [issue.slug for issue in site.issues]

@@ -8,6 +8,7 @@ validated issue each, read only when some input changed, and written only when t
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -117,6 +118,34 @@ def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
         return BuildCache(folder, enabled)
     inputs, summary, outputs = state
     return BuildCache(folder, enabled, inputs, summary, outputs)
+
+
+def site_key(site_text: str, base_url: str) -> str:
+    """What every issue a build validates depends on besides its own file: site.yaml and the base URL
+    (Markdown rendered ahead for email holds absolute links)."""
+    return digest(site_text + base_url)
+
+
+def issue_key(site: str, path: str, text_digest: str) -> str:
+    """The key of an issue file's validated form in the cache: site_key(), its path and its text."""
+    return digest(site + path + text_digest)
+
+
+def validated_issues(cache: BuildCache, site: str, sources) -> dict[str, object]:
+    """Path -> the Issue the cache holds for each of `sources` (loader.Source) whose text a build
+    validated with these site settings (site_key()); the others are not in it."""
+    found = {}
+    enabled = gc.isenabled()
+    gc.disable()  # ~1,500 new objects an issue, none of them garbage: collecting would only cost time
+    try:
+        for source in sources:
+            entry = cache.issue(issue_key(site, source.path, source.text_digest))
+            if entry:
+                found[source.path] = entry[0]
+    finally:
+        if enabled:
+            gc.enable()
+    return found
 
 
 def read_only_cache(output_dir: Path) -> BuildCache:

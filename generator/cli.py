@@ -12,7 +12,7 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from . import __version__
-from .build import build, exit_now, render_email
+from .build import build, exit_now, paused_garbage_collection, render_email
 from .cache import read_only_cache
 from .config import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
@@ -159,7 +159,8 @@ def check_command(content_dir: Path, strict: bool) -> None:
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
         # issues unchanged since the last `roundup build` into the default folder are not validated again
-        site, warnings = load_site(options, read_only_cache(options.output_dir))
+        with paused_garbage_collection():
+            site, warnings = load_site(options, read_only_cache(options.output_dir))
     except ContentError as error:
         _fail(error.problems)
     _report(warnings)

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .cache import BuildCache, digest
+from .cache import BuildCache, issue_key, site_key
 from .config import BuildOptions
 from .errors import ContentError, Problem
 from .fields import is_http_url
@@ -30,12 +30,12 @@ class Checked:
     markdown: dict[str, str]  # its Markdown texts rendered ahead, so no page renders them again
 
 
-def _check_issues(sources: list[tuple[Source, str]], site: Site, site_key: str, cache: BuildCache,
+def _check_issues(sources: list[tuple[Source, str]], site: Site, settings_key: str, cache: BuildCache,
                   render_ahead: bool) -> list[Checked]:
     """Validate issue files, in parallel; files unchanged since the last build come from the cache."""
     done, todo = {}, []
     for source, slug in sources:
-        key = digest(site_key + source.path + source.text_digest)
+        key = issue_key(settings_key, source.path, source.text_digest)
         cached = cache.issue(key)
         if cached:
             done[source.path] = Checked(source.path, key, cached[0], list(cached[1]), cached[2])
@@ -87,9 +87,7 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
         sources.append((source, slug))
     cache = cache if cache is not None else BuildCache(Path(), enabled=False)
     issues: list[Issue] = []
-    # The base URL is in the key: Markdown rendered ahead for email holds absolute links.
-    site_key = digest(files.site.text + site.base_url)
-    for checked in _check_issues(sources, site, site_key, cache, markdown is not None):
+    for checked in _check_issues(sources, site, site_key(files.site.text, site.base_url), cache, markdown is not None):
         problems += checked.problems
         if checked.issue is not None:
             issues.append(checked.issue)

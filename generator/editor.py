@@ -13,10 +13,13 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
+from .cache import read_only_cache, site_key, validated_issues
+from .config import BuildOptions
 from .errors import EditorError
 from .fields import did_you_mean
 from .hfdaily import HF_DAILY_API, load_hf_daily
 from .loader import ContentFiles, load_content_files
+from .model import Site
 from .remote import HttpSettings, PaperMetadata
 from .scaffold import next_issue, parse_issue_dates, render_issue_template, write_new_issue
 from .settings import validate_site
@@ -34,14 +37,29 @@ class Added:
     skipped: int
 
 
-def _site_categories(files: ContentFiles) -> list[str]:
+def _site_settings(files: ContentFiles) -> Site:
     if files.site is None:
         raise EditorError("site.yaml is missing (expected a content folder with site.yaml; see --content)")
     problems = []
     site = validate_site(files.site, problems)
     if site is None or not site.categories:
         raise EditorError(f"{files.site.path}: cannot read the categories; run 'roundup check' first")
-    return [category.slug for category in site.categories]
+    return site
+
+
+def _site_categories(files: ContentFiles) -> list[str]:
+    return [category.slug for category in _site_settings(files).categories]
+
+
+def _built_issues(files: ContentFiles) -> dict:
+    """Path -> the Issue the last `roundup build` into the default folder made of each issue file
+    unchanged since (read from its cache, never written): those files are not parsed again."""
+    try:
+        site = _site_settings(files)
+    except EditorError:
+        return {}
+    cache = read_only_cache(BuildOptions().output_dir)
+    return validated_issues(cache, site_key(files.site.text, site.base_url), files.issues)
 
 
 def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None, title: str = "") -> Path:
@@ -53,7 +71,7 @@ def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None,
         categories = _site_categories(files)
     except EditorError:  # a site.yaml being edited: the template just lists no categories
         categories = []
-    date, number = next_issue(parse_issue_dates(files.issues), today, date)
+    date, number = next_issue(parse_issue_dates(files.issues, _built_issues(files)), today, date)
     path = content_dir / "issues" / f"{date.isoformat()}.yaml"
     write_new_issue(path, render_issue_template(date, number, title, categories))
     return path
@@ -120,7 +138,7 @@ def add_papers(content_dir: Path, issue: str, category: str, refs: list[str], fo
     path, shown = _find_issue(content_dir, files, issue)
     text = path.read_bytes().decode("utf-8")
     insert_records(text, [], shown)  # refuse a file we cannot append to before asking arXiv
-    wanted, revisits = _triage(ids, find_featured(files.issues), shown, force, say)
+    wanted, revisits = _triage(ids, find_featured(files.issues, _built_issues(files)), shown, force, say)
     if not wanted:
         return Added(shown, (), len(ids))
     say(f"Fetching {len(wanted)} paper{'s' if len(wanted) != 1 else ''} from {urlsplit(api_url).netloc} ...")
@@ -141,7 +159,7 @@ def import_hf_daily(content_dir: Path, issue: str, date: dt.date, force: bool = 
     insert_records(text, [], shown)
     say(f"Fetching the daily papers of {date} from {urlsplit(api_url).netloc} ...")
     papers = load_hf_daily(date, api_url, settings)
-    wanted, revisits = _triage([paper.arxiv for paper in papers], find_featured(files.issues), shown, force, say)
+    wanted, revisits = _triage([paper.arxiv for paper in papers], find_featured(files.issues, _built_issues(files)), shown, force, say)
     chosen = [paper for paper in papers if paper.arxiv in wanted]
     records = [render_record(paper, UNSORTED, note=f"Candidate from Hugging Face daily papers of {date}, "
                              f"{paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}",

@@ -325,3 +325,22 @@ def test_a_flow_papers_list_is_refused_before_fetching(workdir, arxiv):
     assert result.exit_code == 1
     assert f"{ISSUE}:3: papers: is written as a flow list" in result.stderr
     assert arxiv.requests == []
+
+
+def test_after_a_build_the_papers_already_featured_come_from_its_cache(sample_workdir, arxiv, monkeypatch):
+    import generator.append
+
+    new_issue = Path("content/issues/2025-08-31.yaml")
+    text = new_issue.read_text()
+    new_issue.unlink()  # no papers yet: it would fail the build
+    assert run_cli("build", "-q", "--no-search").exit_code == 0  # into site/, whose cache `add` reads
+    new_issue.write_text(text)
+    parsed = []
+    real_featured_in = generator.append._featured_in
+    monkeypatch.setattr(generator.append, "_featured_in", lambda source: parsed.append(source.path)
+                        or real_featured_in(source))
+    result = add(arxiv.url, "2406.04692", "--issue", "2025-08-31", "--category", "reasoning")
+    assert result.exit_code == 0
+    assert parsed == [str(new_issue)]  # not in the build: the other three came from its cache
+    assert ("2406.04692 is already in content/issues/2024-06-16.yaml:16; skipped "
+            "(use --force to add it again)") in result.stderr

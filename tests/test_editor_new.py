@@ -132,3 +132,20 @@ def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
     assert featured["2401.00039"] == [Featured("content/issues/2024-10-06.yaml", 6)]  # its paper
     monkeypatch.setenv("ROUNDUP_JOBS", "1")
     assert (parse_issue_dates(sources), find_featured(sources)) == (dates, featured)
+
+
+def test_after_a_build_new_reads_the_dates_of_unchanged_issues_from_its_cache(workdir, monkeypatch):
+    import generator.scaffold
+
+    assert run_cli("build", "-q").exit_code == 0  # into site/, the folder whose cache `new` reads
+    edited = Path("content/issues/2024-01-07.yaml")
+    edited.write_text(edited.read_text().replace("summary: The first issue.", "summary: The first one."))
+    parsed = []
+    real_issue_date = generator.scaffold._issue_date
+    monkeypatch.setattr(generator.scaffold, "_issue_date", lambda source: parsed.append(source.path)
+                        or real_issue_date(source))
+    result = run_cli("new")
+    assert result.exit_code == 0, result.stderr
+    assert parsed == [str(edited)]  # the latest issue, 2024-01-14, came from the cache
+    data = yaml.safe_load(Path("content/issues/2024-01-21.yaml").read_text())
+    assert (data["date"], data["number"]) == (dt.date(2024, 1, 21), 3)
