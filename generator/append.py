@@ -39,7 +39,8 @@ class Featured:
         return f"{self.path}:{self.line}"
 
 
-def find_featured(sources: tuple[Source, ...] | list[Source], validated: dict | None = None) -> dict[str, list[Featured]]:
+def find_featured(sources: tuple[Source, ...] | list[Source],
+                  validated: dict | None = None) -> dict[str, list[Featured]]:
     """Every arXiv id in the issues, with the file and line of each paper that has it.
 
     `validated`: path -> the Issue a build made of that file: those files are not parsed again."""

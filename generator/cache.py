@@ -149,8 +149,8 @@ def validated_issues(cache: BuildCache, site: str, sources) -> dict[str, object]
 
 
 def read_only_cache(output_dir: Path) -> BuildCache:
-    """The issues the last build into `output_dir` validated, for commands that write nothing
-    (check, email): each read when asked for, and this cache is never saved."""
+    """The issues the last build into `output_dir` validated, for commands that write no site (check,
+    email, new, add, import): each read when asked for, and this cache is never saved."""
     return BuildCache(cache_folder(output_dir))
 
 

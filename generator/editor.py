@@ -159,7 +159,8 @@ def import_hf_daily(content_dir: Path, issue: str, date: dt.date, force: bool = 
     insert_records(text, [], shown)
     say(f"Fetching the daily papers of {date} from {urlsplit(api_url).netloc} ...")
     papers = load_hf_daily(date, api_url, settings)
-    wanted, revisits = _triage([paper.arxiv for paper in papers], find_featured(files.issues, _built_issues(files)), shown, force, say)
+    featured = find_featured(files.issues, _built_issues(files))
+    wanted, revisits = _triage([paper.arxiv for paper in papers], featured, shown, force, say)
     chosen = [paper for paper in papers if paper.arxiv in wanted]
     records = [render_record(paper, UNSORTED, note=f"Candidate from Hugging Face daily papers of {date}, "
                              f"{paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}",
