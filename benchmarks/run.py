@@ -183,6 +183,7 @@ def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str
     add_paper(content)
     results["rebuild after adding a paper, --no-search"] = roundup_build(content, output, "--no-search")
     results["then a build with search (Pagefind indexes every paper page again)"] = roundup_build(content, output)
+    results.update(bench_editor(content, repeat))
 
     reference = content.parent / "site-cold"
     clean(reference)
@@ -193,6 +194,24 @@ def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str
     results["incremental output == cold build of the same content"] = \
         "yes" if same_tree(output, reference) else "NO"
     results["pages"] = str(sum(1 for _ in output.rglob("*.html")))
+    return results
+
+
+def bench_editor(content: Path, repeat: int) -> dict[str, Run]:
+    """The editor's commands after a build into site/ beside content/ (the folder whose cache they read)."""
+    def roundup(*args: str) -> Run:
+        return timed(ROUNDUP + [*args, "--content", str(content)], cwd=content.parent)
+
+    results = {"`roundup check` after a build": median([roundup("check") for _ in range(repeat)])}
+    before = set(issues_of(content))
+    runs = []
+    for _ in range(repeat):
+        runs.append(roundup("new"))
+        for path in set(issues_of(content)) - before:
+            path.unlink()
+    results["`roundup new` after a build"] = median(runs)
+    slug = issues_of(content)[len(before) // 2].stem
+    results["`roundup email SLUG` after a build"] = median([roundup("email", slug) for _ in range(repeat)])
     return results
 
 
