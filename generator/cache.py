@@ -8,7 +8,6 @@ validated issue each, read only when some input changed, and written only when t
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -126,25 +125,19 @@ def site_key(site_text: str, base_url: str) -> str:
     return digest(site_text + base_url)
 
 
-def issue_key(site: str, path: str, text_digest: str) -> str:
+def issue_key(settings_key: str, path: str, text_digest: str) -> str:
     """The key of an issue file's validated form in the cache: site_key(), its path and its text."""
-    return digest(site + path + text_digest)
+    return digest(settings_key + path + text_digest)
 
 
-def validated_issues(cache: BuildCache, site: str, sources) -> dict[str, object]:
+def validated_issues(cache: BuildCache, settings_key: str, sources) -> dict[str, object]:
     """Path -> the Issue the cache holds for each of `sources` (loader.Source) whose text a build
     validated with these site settings (site_key()); the others are not in it."""
     found = {}
-    enabled = gc.isenabled()
-    gc.disable()  # ~1,500 new objects an issue, none of them garbage: collecting would only cost time
-    try:
-        for source in sources:
-            entry = cache.issue(issue_key(site, source.path, source.text_digest))
-            if entry:
-                found[source.path] = entry[0]
-    finally:
-        if enabled:
-            gc.enable()
+    for source in sources:
+        entry = cache.issue(issue_key(settings_key, source.path, source.text_digest))
+        if entry:
+            found[source.path] = entry[0]
     return found
 
 

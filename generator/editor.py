@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
+from .build import paused_garbage_collection
 from .cache import read_only_cache, site_key, validated_issues
 from .config import BuildOptions
 from .errors import EditorError
@@ -47,19 +48,18 @@ def _site_settings(files: ContentFiles) -> Site:
     return site
 
 
-def _site_categories(files: ContentFiles) -> list[str]:
-    return [category.slug for category in _site_settings(files).categories]
+def _category_slugs(site: Site) -> list[str]:
+    return [category.slug for category in site.categories]
 
 
-def _built_issues(files: ContentFiles) -> dict:
+def _built_issues(files: ContentFiles, site: Site | None) -> dict:
     """Path -> the Issue the last `roundup build` into the default folder made of each issue file
     unchanged since (read from its cache, never written): those files are not parsed again."""
-    try:
-        site = _site_settings(files)
-    except EditorError:
+    if site is None:
         return {}
     cache = read_only_cache(BuildOptions().output_dir)
-    return validated_issues(cache, site_key(files.site.text, site.base_url), files.issues)
+    with paused_garbage_collection():
+        return validated_issues(cache, site_key(files.site.text, site.base_url), files.issues)
 
 
 def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None, title: str = "") -> Path:
@@ -68,10 +68,11 @@ def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None,
     if files.site is None:
         raise EditorError(f"{content_dir} has no site.yaml (expected a content folder; see --content)")
     try:
-        categories = _site_categories(files)
+        site = _site_settings(files)
     except EditorError:  # a site.yaml being edited: the template just lists no categories
-        categories = []
-    date, number = next_issue(parse_issue_dates(files.issues, _built_issues(files)), today, date)
+        site = None
+    categories = _category_slugs(site) if site else []
+    date, number = next_issue(parse_issue_dates(files.issues, _built_issues(files, site)), today, date)
     path = content_dir / "issues" / f"{date.isoformat()}.yaml"
     write_new_issue(path, render_issue_template(date, number, title, categories))
     return path
@@ -134,11 +135,12 @@ def add_papers(content_dir: Path, issue: str, category: str, refs: list[str], fo
         what = "is not an arXiv id or link" if len(bad) == 1 else "are not arXiv ids or links"
         raise EditorError(f"{', '.join(repr(ref) for ref in bad)} {what} (expected {EXPECTED_REF})")
     files, _ = load_content_files(content_dir)
-    _check_category(category, _site_categories(files))
+    site = _site_settings(files)
+    _check_category(category, _category_slugs(site))
     path, shown = _find_issue(content_dir, files, issue)
     text = path.read_bytes().decode("utf-8")
     insert_records(text, [], shown)  # refuse a file we cannot append to before asking arXiv
-    wanted, revisits = _triage(ids, find_featured(files.issues, _built_issues(files)), shown, force, say)
+    wanted, revisits = _triage(ids, find_featured(files.issues, _built_issues(files, site)), shown, force, say)
     if not wanted:
         return Added(shown, (), len(ids))
     say(f"Fetching {len(wanted)} paper{'s' if len(wanted) != 1 else ''} from {urlsplit(api_url).netloc} ...")
@@ -153,13 +155,14 @@ def import_hf_daily(content_dir: Path, issue: str, date: dt.date, force: bool = 
                     say: Say = print) -> Added:
     """Append the day's Hugging Face papers as candidates (category 'unsorted'), most upvoted first."""
     files, _ = load_content_files(content_dir)
-    categories = _site_categories(files)
+    site = _site_settings(files)
+    categories = _category_slugs(site)
     path, shown = _find_issue(content_dir, files, issue)
     text = path.read_bytes().decode("utf-8")
     insert_records(text, [], shown)
     say(f"Fetching the daily papers of {date} from {urlsplit(api_url).netloc} ...")
     papers = load_hf_daily(date, api_url, settings)
-    featured = find_featured(files.issues, _built_issues(files))
+    featured = find_featured(files.issues, _built_issues(files, site))
     wanted, revisits = _triage([paper.arxiv for paper in papers], featured, shown, force, say)
     chosen = [paper for paper in papers if paper.arxiv in wanted]
     records = [render_record(paper, UNSORTED, note=f"Candidate from Hugging Face daily papers of {date}, "
