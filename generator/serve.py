@@ -46,8 +46,14 @@ from .settings import validate_site
 STATUS_PATH = "/__roundup__/status"
 WAIT_S = 20  # a status request with ?after= is answered when something changes, or after this long
 
-LIVE_SCRIPT = """<script id="roundup-live">(function () {
-  var version = %(version)d, seen = %(changes)d;
+LIVE_SCRIPT_PATH = "/__roundup__/live.js"
+LIVE_STYLE_PATH = "/__roundup__/live.css"
+# Served as files, not inline, so the pages' Content-Security-Policy (no inline script or style)
+# holds while serving too; every problem goes into the overlay as text.
+LIVE_SCRIPT = """(function () {
+  var me = document.currentScript;
+  var version = Number(me.dataset.version), seen = Number(me.dataset.changes);
+  var heading = me.dataset.heading, status = me.dataset.status;
   function show(problems) {
     var old = document.getElementById("roundup-overlay");
     if (old) old.remove();
@@ -55,32 +61,37 @@ LIVE_SCRIPT = """<script id="roundup-live">(function () {
     var box = document.createElement("div");
     box.id = "roundup-overlay";
     box.setAttribute("role", "alert");
-    box.setAttribute("style", %(style)s);
     var head = document.createElement("strong");
-    head.textContent = %(heading)s;
+    head.textContent = heading;
     var list = document.createElement("pre");
-    list.setAttribute("style", %(problems_style)s);
     list.textContent = problems.join("\\n");
     box.append(head, list);
     document.body.append(box);
   }
   function poll(delay) {  // the server holds the request until the site changes
     setTimeout(function () {
-      fetch("%(status)s?after=" + seen, {cache: "no-store"}).then(function (reply) { return reply.json(); })
-        .then(function (status) {
-          if (status.version !== version) { location.reload(); return; }
-          seen = status.changes;
-          show(status.problems);
+      fetch(status + "?after=" + seen, {cache: "no-store"})
+        .then(function (reply) { return reply.json(); })
+        .then(function (state) {
+          if (state.version !== version) { location.reload(); return; }
+          seen = state.changes;
+          show(state.problems);
           poll(0);
         })
         .catch(function () { poll(1000); });  // the server restarts, or is gone
     }, delay);
   }
   poll(0);
-})();</script>"""
-OVERLAY_STYLE = ("position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2em;"
-                 "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace")
-PROBLEMS_STYLE = "white-space:pre-wrap;overflow-wrap:anywhere;margin:1em 0 0"  # a long path wraps on a phone
+})();
+"""
+# Its own colours on every element: the theme's styles (say, of <pre>) must not reach into it.
+LIVE_STYLE = """#roundup-overlay { position: fixed; inset: 0; z-index: 2147483647; overflow: auto;
+  margin: 0; padding: 2em; background: rgb(20 20 20 / 0.96); color: #fff; color-scheme: dark;
+  font: 15px/1.5 ui-monospace, monospace; text-align: left; }
+#roundup-overlay strong { display: block; color: #fff; font: inherit; font-weight: 700; }
+#roundup-overlay pre { all: unset; display: block; margin: 1em 0 0; color: #fff; background: none;
+  font: inherit; white-space: pre-wrap; overflow-wrap: anywhere; }
+"""
 
 
 @dataclass(frozen=True)
@@ -103,15 +114,17 @@ def render_overlay(problems: tuple[str, ...], heading: str = SITE_FAILS) -> str:
     if not problems:
         return ""
     items = html.escape("\n".join(problems))
-    return (f'<div id="roundup-overlay" role="alert" style="{OVERLAY_STYLE}"><strong>{html.escape(heading)}'
-            f'</strong><pre style="{PROBLEMS_STYLE}">{items}</pre></div>')
+    return (f'<div id="roundup-overlay" role="alert"><strong>{html.escape(heading)}</strong>'
+            f"<pre>{items}</pre></div>")
 
 
 def inject_live_reload(page: str, snapshot: Snapshot, heading: str = SITE_FAILS) -> str:
     """The page with the reload script (and the overlay while a build fails) before </body>."""
-    script = LIVE_SCRIPT % {"version": snapshot.version, "changes": snapshot.changes, "status": STATUS_PATH,
-                            "style": json.dumps(OVERLAY_STYLE), "problems_style": json.dumps(PROBLEMS_STYLE),
-                            "heading": json.dumps(SITE_FAILS)}
+    script = (f'<link rel="stylesheet" href="{LIVE_STYLE_PATH}">'
+              f'<script id="roundup-live" src="{LIVE_SCRIPT_PATH}" '
+              f'data-version="{snapshot.version}" '
+              f'data-changes="{snapshot.changes}" data-status="{STATUS_PATH}" '
+              f'data-heading="{html.escape(SITE_FAILS)}"></script>')
     addition = render_overlay(snapshot.problems, heading) + script
     index = page.lower().rfind("</body>")
     return page + addition if index < 0 else page[:index] + addition + page[index:]
@@ -348,7 +361,10 @@ def _make_handler(server: DevServer):
                 self.send_header(name, value)
             self.end_headers()
             if not head:
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the tab was closed while it waited: nothing to tell anyone
 
         def _redirect(self, location: str, head: bool):
             self._send(302, b"", "text/plain", head, {"Location": location})
@@ -372,6 +388,10 @@ def _make_handler(server: DevServer):
             snapshot = server.snapshot
             url = urlsplit(self.path)
             path = unquote(url.path)
+            if path == LIVE_SCRIPT_PATH:
+                return self._send(200, LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8", head)
+            if path == LIVE_STYLE_PATH:
+                return self._send(200, LIVE_STYLE.encode(), "text/css; charset=utf-8", head)
             if path == STATUS_PATH:
                 after = parse_qs(url.query).get("after", [""])[0]
                 if after.isdigit():

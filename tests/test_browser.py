@@ -11,14 +11,11 @@ Playwright or the npm tools are missing; with CI=true it must run.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from conftest import ROOT, build, themed_content
 from generator.config import BuildOptions
 from generator.serve import DevServer
 from test_site import ISSUES_YAML
-from tools import NODE_BIN, require, require_module
+from tools import CHROME_FLAGS, CHROMIUM, NODE_BIN, chromium_tab, require, served_folder
 
 THEMES = ("default", "classic")
 WIDTHS = (390, 1280)
@@ -51,33 +48,12 @@ PAGES = {
 LIGHTHOUSE_PAGES = ("home", "issue", "paper")
 LIGHTHOUSE_FLOORS = {"accessibility": 0.95, "best-practices": 0.95, "seo": 0.95, "performance": 0.8}
 LIGHTHOUSE_TRIES = 3  # performance only: it depends on the machine's load, so the best of 3 runs counts
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "__tests__/axe.min.js"  # served beside the site: the pages' CSP allows no inline script
 SCREENSHOTS = ROOT / "site-screenshots"
 
 
 # --- the site, built and served on 127.0.0.1 --------------------------------------------------
-
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site quietly; a missing file gets 404.html with status 404."""
-
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            return super().send_error(code, message, explain)
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
 
 @pytest.fixture(scope="module", params=THEMES)
 def served(request, tmp_path_factory):
@@ -86,16 +62,12 @@ def served(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"browser-{theme}")
     site = root / "site"
     site.mkdir()
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(site)))
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    build(themed_content(root / "content", theme), site, "--base-url", base_url, "-q")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield theme, base_url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with served_folder(site) as base_url:
+        build(themed_content(root / "content", theme), site, "--base-url", base_url, "-q")
+        if AXE.is_file():
+            (site / AXE_URL).parent.mkdir()
+            shutil.copy(AXE, site / AXE_URL)
+        yield theme, base_url
 
 
 # --- one browser, one tab -----------------------------------------------------------------------
@@ -103,19 +75,13 @@ def served(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def tab(tmp_path_factory):
     """A Chromium tab that records console errors and uncaught exceptions in tab.errors."""
-    chromium = require(CHROMIUM, "apt-get install -y chromium (Debian's build; never `playwright install`)")
-    sync_api = require_module("playwright.sync_api", "pip install -e '.[test]'")
     require(AXE, "run `npm ci` (axe-core is pinned in package.json)")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium, headless=True,
-            args=CHROME_FLAGS, viewport={"width": WIDTHS[0], "height": HEIGHTS[WIDTHS[0]]})
-        page = context.pages[0] if context.pages else context.new_page()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with chromium_tab(profile, WIDTHS[0], HEIGHTS[WIDTHS[0]]) as page:
         page.errors = []
         page.on("console", lambda message: page.errors.append(message) if message.type == "error" else None)
         page.on("pageerror", lambda error: page.errors.append(error))
         yield page
-        context.close()
 
 
 _VISITS: dict[tuple[str, str, int], dict] = {}
@@ -133,7 +99,7 @@ def visit(tab, served, kind: str, width: int) -> dict:
     response = tab.goto(url, wait_until="load")
     assert response is not None and response.status == (404 if kind == "404" else 200), url
     if kind == "search":
-        tab.wait_for_selector(".pagefind-ui__result-link", timeout=10000)  # the index loads, then results
+        tab.wait_for_selector(".search-result-title a", timeout=10000)  # the index loads, then results
     tab.evaluate("document.fonts.ready")
     scroll = tab.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
     errors = []
@@ -143,7 +109,7 @@ def visit(tab, served, kind: str, width: int) -> dict:
         if kind == "404" and location.get("url") == url and "404" in text:
             continue  # the browser reports the page's own status 404: that is the point of the page
         errors.append(f"{text} ({location.get('url', '')})")
-    tab.add_script_tag(path=str(AXE))
+    tab.add_script_tag(url=base_url + AXE_URL)
     violations = tab.evaluate("""async () => {
         const result = await axe.run(document);
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -186,9 +152,9 @@ def test_dark_mode_text_has_enough_contrast(tab, served, kind):
     try:
         tab.goto(url, wait_until="load")
         if kind == "search":
-            tab.wait_for_selector(".pagefind-ui__result-link", timeout=10000)
+            tab.wait_for_selector(".search-result-title a", timeout=10000)
         assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-        tab.add_script_tag(path=str(AXE))
+        tab.add_script_tag(url=base_url + AXE_URL)
         violations = tab.evaluate("""async () => (await axe.run(document, {runOnly: ['color-contrast']}))
             .violations.flatMap(v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary))""")
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -235,33 +201,35 @@ def test_the_header_search_box_finds_the_expected_paper(tab, served):
     tab.get_by_role("searchbox", name="Search papers").fill("Mixture-of-Agents")
     tab.get_by_role("button", name="Search").click()
     tab.wait_for_url("**/search/?q=Mixture-of-Agents")
-    first = tab.locator(".pagefind-ui__result").first
-    first.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
-    title = first.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link")
+    first = tab.locator(".search-result").first
+    first.wait_for(timeout=10000)
+    title = first.locator(".search-result-title a")
     assert title.inner_text() == "Mixture-of-Agents Enhances Large Language Model Capabilities"
     assert title.get_attribute("href") == "/papers/2406.04692/"
-    in_issue = first.locator(".pagefind-ui__result-nested .pagefind-ui__result-link").last
+    in_issue = first.locator(".search-result-issue a")
     assert in_issue.inner_text() == "In Issue 1 · June 16, 2024 · 1.1"
     assert in_issue.get_attribute("href") == "/issues/2024-06-16/#paper-2406.04692"
-    assert tab.locator(".pagefind-ui__search-input").input_value() == "Mixture-of-Agents"
+    assert tab.locator("#search-q").input_value() == "Mixture-of-Agents"
 
 
 def test_search_filters_narrow_the_results_by_category(tab, served):
     theme, base_url = served
     tab.set_viewport_size({"width": 1280, "height": 800})
     tab.goto(base_url + "search/?q=model", wait_until="load")
-    message = tab.locator(".pagefind-ui__message")
+    message = tab.locator(".search-status")
     message.wait_for(timeout=10000)
-    tab.wait_for_function("() => /\\d+ results? for/.test(document.querySelector('.pagefind-ui__message').textContent)")
+    tab.wait_for_function(
+        "() => /\\d+ results? for/.test(document.querySelector('.search-status').textContent)")
     everything = int(message.inner_text().split()[0])
     tab.locator("summary", has_text="Category").click()
     tab.get_by_role("checkbox", name="Attention Models").check()
-    tab.wait_for_function(f"() => !document.querySelector('.pagefind-ui__message').textContent.startsWith('{everything} ')")
+    tab.wait_for_function("() => !document.querySelector('.search-status').textContent"
+                          f".startsWith('{everything} ')")
     narrowed = int(message.inner_text().split()[0])
     assert 0 < narrowed < everything
     attention = {re.sub(r"v\d+$", "", str(p["arxiv"])) for issue in ISSUES_YAML.values() for p in issue["papers"]
                  if p["category"] == "attention-models"}
-    links = tab.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link")
+    links = tab.locator(".search-result-title a")
     links.first.wait_for(timeout=10000)  # the count is shown before the results are loaded
     shown = [link.get_attribute("href") for link in links.all()]
     assert shown and all(href.split("/")[2] in attention for href in shown), shown
@@ -284,6 +252,12 @@ def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, m
         overlay = tab.locator("#roundup-overlay pre")
         overlay.wait_for(timeout=30000)
         assert "2024-01-07.yaml:2: date: '2024-01-32' is not a valid date" in overlay.inner_text()
+        # its own colours, whatever the theme says of <pre>: white on near-black (contrast > 15:1)
+        colours = overlay.evaluate("pre => [getComputedStyle(pre).color,"
+                                   " getComputedStyle(pre).backgroundColor,"
+                                   " getComputedStyle(pre.parentNode).backgroundColor]")
+        assert colours == ["rgb(255, 255, 255)", "rgba(0, 0, 0, 0)",
+                           "rgba(20, 20, 20, 0.96)"], colours
         issue.write_text(original)
         tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
         assert tab.locator("#roundup-overlay").count() == 0

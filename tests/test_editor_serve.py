@@ -281,7 +281,19 @@ def test_when_the_first_build_fails_the_overlay_explains_why(content):
 def test_the_script_goes_before_the_closing_body_tag():
     page = inject_live_reload("<html><body><p>x</p></body></html>", Snapshot(version=7))
     assert page.index("roundup-live") < page.index("</body>")
-    assert "var version = 7, seen = 0;" in page
+    script = BeautifulSoup(page, "html.parser").select_one("script#roundup-live")
+    assert (script["data-version"], script["data-changes"]) == ("7", "0")
+    assert script["src"] == "/__roundup__/live.js" and not script.get_text()  # no inline script (CSP)
+
+
+def test_the_reload_script_and_its_style_are_served_as_files(server):
+    root = f"http://127.0.0.1:{server.port}"
+    code, script, headers = get(root + "/__roundup__/live.js")
+    assert code == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "textContent = problems.join" in script and "innerHTML" not in script
+    code, style, headers = get(root + "/__roundup__/live.css")
+    assert code == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
+    assert "#roundup-overlay pre" in style
 
 
 def test_a_port_in_use_is_a_clear_error(content):
