@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import __version__
-
 # Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
 # markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
-from .cache import BuildCache, digest, forget, load_cache, read_only_cache, save_cache
+from .cache import (BuildCache, digest, forget, generator_stamp, load_cache, read_only_cache,
+                    save_cache)
 from .config import BuildOptions
 from .loader import ContentFiles, load_content_files
 from .output import MissingFiles
@@ -85,7 +84,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
 
     occupied = has_files(output_dir)
     trusted = cache.outputs if occupied else {}  # what the cache says the output folder holds
-    fingerprints = Fingerprints(env, site, artifacts, appearances, cache.recall("parsed_templates", __version__))
+    fingerprints = Fingerprints(env, site, artifacts, appearances, cache.recall("parsed_templates", generator_stamp()))
     # saved by a build with the same settings, templates and issues
     dependencies = cache.recall("dependencies", fingerprints.frame) if trusted else None
     # None: all, and it records what each file shows
@@ -149,7 +148,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
                          tuple(sorted(staged + list(search.written))), tuple(warnings) + search.notes,
                          made=tuple(sorted(path for path, *_ in made)))
     cache.outputs, cache.inputs = outputs, inputs
-    cache.remember("parsed_templates", __version__, fingerprints.parsed)
+    cache.remember("parsed_templates", generator_stamp(), fingerprints.parsed)
     cache.remember("dependencies", fingerprints.frame, fingerprints.dependencies(dependencies))
     cache.summary = (result.pages, result.feeds, result.warnings)
     save_cache(cache)
@@ -198,7 +197,7 @@ def paused_garbage_collection() -> Iterator[None]:
 
 def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -> str:
     """One digest of everything a build reads: content, themes, options and the generator itself."""
-    parts = [__version__, repr(options), tool_stamp(), *(source.path + "\0" + source.text_digest for source in files.all_sources)]
+    parts = [generator_stamp(), repr(options), tool_stamp(), *(source.path + "\0" + source.text_digest for source in files.all_sources)]
     for folder, _, names in sorted(os.walk(themes_dir)):
         for name in sorted(names):
             path = os.path.join(folder, name)

@@ -16,15 +16,15 @@ from typing import Callable, NamedTuple
 import jinja2
 from jinja2 import meta
 
-from . import __version__
 from .bibtex import render_bibliography
-from .cache import digest
+from .cache import digest, generator_stamp
 from .email import render_email_html, render_email_text
 from .feeds import render_feed_files
 from .model import Catalog, Category, Issue, Listing, PaperRecord, Site, paper_url
 from .opml import render_opml
-from .render import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
-                     render_paper_feed_content, render_robots, render_sitemap)
+from .render import (PAPERS_PER_PAGE, SITE_SETTINGS, Pager, paginate, render_feed_content,
+                     render_feed_stylesheet, render_paper_feed_content, render_robots,
+                     render_sitemap, settings_of)
 from .syndication import OPML, STYLESHEET, build_channels, build_feeds
 from .themes import Theme
 
@@ -113,7 +113,7 @@ class Fingerprints:
         # from earlier builds: parsing the theme's templates again takes ~0.07 s
         self.parsed_before = parsed or {}
         self.parsed: dict[str, tuple[tuple[str, ...], bool]] = {}  # those of this build's templates
-        self.base = digest(repr((__version__, _settings_of(site))))
+        self.base = digest(repr((generator_stamp(), settings_of(site))))
         self.every_issue = digest(repr((tuple(issue_key(issue) for issue in site.issues), site.build_date)))
         self.trace = False  # record which issues each artifact shows (for dependencies())
         self._showing: dict[str, list[int]] = {issue.slug: [] for issue in site.issues}
@@ -131,8 +131,7 @@ class Fingerprints:
         if found is None:
             tree = self.env.parse(source, name, filename)
             found = (tuple(sorted(str(ref) for ref in meta.find_referenced_templates(tree))),
-                     any(node.attr in _FOLLOWS_ISSUES and isinstance(node.node, jinja2.nodes.Name)
-                         and node.node.name == "site" for node in tree.find_all(jinja2.nodes.Getattr)))
+                     reads_every_issue(tree))
         references, reads_issues = self.parsed[source_key] = found
         if "None" in references:  # a template chosen at run time: depend on every template
             references = sorted(self.env.list_templates())
@@ -270,16 +269,17 @@ class Fingerprints:
 FEEDS = "feeds"  # the feeds' group and Artifact.part_of: their entries name other issues of their papers
 _KEY_LENGTH = len(digest(""))  # of an appearance key (AppearanceKeys)
 _KEYS_IN = re.compile(f".{{{_KEY_LENGTH}}}")  # the keys of a string of them (shown_in)
-_FOLLOWS_ISSUES = ("issues", "build_date")  # the build date is the newest issue's unless set
 
 
-def _settings_of(site: Site) -> str:
-    """Everything in the site but its issues and build date: title, base URL, categories, pages ...
-
-    Not the build date: a new issue changes it, and no page but those that read it shows it.
-    """
-    return repr(tuple((name, getattr(site, name)) for name in site.__dataclass_fields__
-                      if name not in _FOLLOWS_ISSUES))
+def reads_every_issue(tree: jinja2.nodes.Template) -> bool:
+    """Whether a template may show anything of any issue: it names `site` other than to read one of
+    its settings (site.title, site.category ...). An alias (`set s = site`), `site["issues"]`,
+    `site|attr(...)` or `site` passed to a macro count as reading everything: a rule that cannot
+    miss a spelling, at the cost of remaking such a template's pages after any edit."""
+    names = [node for node in tree.find_all(jinja2.nodes.Name) if node.name == "site"]
+    settings_reads = {id(node.node) for node in tree.find_all(jinja2.nodes.Getattr)
+                      if node.attr in SITE_SETTINGS and isinstance(node.node, jinja2.nodes.Name)}
+    return any(id(name) not in settings_reads for name in names)
 
 
 def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
@@ -362,7 +362,9 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                               functools.partial(_sitemap_key, site, pages)))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
     artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
-    artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels), ("opml", site.build_date)))
+    newest = site.issues[0].date if site.issues else None  # the list's dateCreated
+    artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels),
+                              ("opml", site.build_date, newest, repr(channels))))
     artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))  # GitHub Pages: serve files as they are
     artifacts += _static_artifacts(theme)
     return artifacts

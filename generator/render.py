@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension, or
     def _escape_inner(text: str) -> str:
         return str(escape(text))
 
+from .cache import digest, generator_stamp
 from .bibtex import render_bibtex
 from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
 from .model import (Appearance, Catalog, Category, Issue, Listing, Page, Paper,
@@ -61,6 +62,39 @@ class _Environment(jinja2.Environment):
 # Templates compiled by _CodeGenerator are kept apart from those of plain Jinja (or of an older
 # roundup), which the bytecode cache would otherwise load: it knows only the template's source.
 BYTECODE_PATTERN = "roundup-1-%s.cache"
+
+# What of the site a template may read without depending on its issues: every field but the issues
+# and the build date (which follows the newest issue), and what is derived from those fields alone.
+SITE_SETTINGS = frozenset(name for name in Site.__dataclass_fields__
+                          if name not in ("issues", "build_date")) | {
+    "base_path", "domain", "absolute", "category"}
+
+
+def settings_of(site: Site) -> str:
+    """Every field of the site but its issues and build date: title, base URL, categories, pages ..."""
+    return repr(tuple((name, getattr(site, name)) for name in sorted(SITE_SETTINGS)
+                      if name in Site.__dataclass_fields__))
+
+
+class _FoldedInputs(jinja2.BytecodeCache):
+    """Compiled templates keyed by what their code may have folded in, as well as by their source.
+
+    Jinja evaluates a filter on constant arguments when it compiles (`'static/x.css' | url` becomes
+    the string with the base path in it), so compiled code depends on what our filters read: the
+    site's settings and the generator's code. Whatever cache make_environment is given, it is read
+    through this key, so a changed base_url or site.yaml field never reuses a stale template."""
+
+    def __init__(self, stored: jinja2.BytecodeCache, folded: str):
+        self.stored, self.folded = stored, folded
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return digest(self.folded + super().get_cache_key(name, filename))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.stored.dump_bytecode(bucket)
 
 
 class Pager(NamedTuple):
@@ -149,7 +183,8 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every include
         cache_size=-1,
-        bytecode_cache=compiled,
+        bytecode_cache=None if compiled is None else _FoldedInputs(
+            compiled, digest(repr((generator_stamp(), settings_of(site))))),
     )
     base_path = site.base_path
     name_links: dict[str, tuple[str, str, str]] = {}  # name -> (href, link, the name in bold)
