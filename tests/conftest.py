@@ -13,8 +13,9 @@ from click.testing import CliRunner
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A copy of the shipped sample: tests never read content/, which a fork replaces with its own.
+SAMPLE_CONTENT = FIXTURES / "sample"
 
 
 def run_cli(*args: str, env: dict | None = None):
