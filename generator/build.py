@@ -14,13 +14,13 @@ from . import __version__
 
 # Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
 # markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
-from .cache import BuildCache, digest, forget, load_cache, read_only_cache, save_cache
-from .config import BuildOptions
-from .loader import ContentFiles, load_content_files
-from .output import MissingFiles
+from .incremental.cache import BuildCache, digest, forget, load_cache, read_only_cache, save_cache
+from .options import BuildOptions
+from .content.files import ContentFiles, load_content_files
+from .writer import MissingFiles
 from .errors import BuildError, Problem
-from .search import SearchIndex, is_search_file, tool_stamp, update_search_index
-from .themes import find_themes_dir, load_theme
+from .search.pagefind import SearchIndex, is_search_file, tool_stamp, update_search_index
+from .theme import find_themes_dir, load_theme
 
 FEED_SUFFIXES = ("feed.xml", "atom.xml", "feed.json")
 
@@ -65,13 +65,13 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         pages, feeds, warnings = cache.summary  # nothing changed since the last build
         return BuildResult(pages, feeds, (), warnings)
 
-    from .content import load_site
+    from .content.site import load_site
     from .model import build_catalog
-    from .output import StagedOutput, has_files
-    from .parallel import parallel_map
-    from .plan import AppearanceKeys, Fingerprints, plan_site
+    from .writer import StagedOutput, has_files
+    from .workers import parallel_map
+    from .pages import AppearanceKeys, Fingerprints, plan_site
     from .related import related_papers
-    from .render import make_environment
+    from .templates import make_environment
 
     markdown: dict[str, str] = {}
     with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
@@ -161,7 +161,7 @@ def compiled_templates(cache: BuildCache):
     whose source changed again): compiling the theme takes ~0.3 s, in every worker process."""
     import jinja2
 
-    from .render import BYTECODE_PATTERN
+    from .templates import BYTECODE_PATTERN
 
     folder = cache.folder / "templates"
     try:
@@ -209,10 +209,10 @@ def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -
 
 def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     """One issue's email edition, HTML or plain text (``text``), without writing anything."""
-    from .content import load_site
+    from .content.site import load_site
     from .email import render_email_html, render_email_text
-    from .render import make_environment
-    from .fields import did_you_mean
+    from .templates import make_environment
+    from .content.fields import did_you_mean
 
     with paused_garbage_collection():
         site, _ = load_site(options, read_only_cache(options.output_dir))

@@ -34,7 +34,7 @@ def render_email_html(env: jinja2.Environment, site: Site, issue: Issue) -> str:
 def render_email_text(env: jinja2.Environment, site: Site, issue: Issue) -> str:
     """The issue as plain text: numbered, wrapped at 72 columns, every link as a full URL.
 
-    The template turns autoescaping off itself; the ``text`` and ``wrap`` filters come from render.py.
+    The template turns autoescaping off itself; the ``text`` and ``wrap`` filters come from templates.py.
     """
     text = env.get_template("email/issue.txt").render(issue=issue, page_url=issue.url,
                                                       issue_url=site.absolute(issue.url))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from .cache import BuildCache, digest
+from .incremental.cache import BuildCache, digest
 from .model import Catalog, Issue, PaperRecord
 
 RELATED_LIMIT = 5

@@ -6,17 +6,17 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .cache import BuildCache, issue_key, site_key
-from .config import BuildOptions
-from .errors import ContentError, Problem
+from ..incremental.cache import BuildCache, issue_key, site_key
+from ..options import BuildOptions
+from ..errors import ContentError, Problem
 from .fields import is_http_url
-from .hints import find_empty_categories, find_repeats
-from .loader import ContentFiles, Source, load_content_files
-from .markup import prerender
-from .model import Issue, Site
-from .parallel import parallel_map
+from .warnings import find_empty_categories, find_repeats
+from .files import ContentFiles, Source, load_content_files
+from ..markdown import prerender
+from ..model import Issue, Site
+from ..workers import parallel_map
 from .settings import validate_site
-from .validate import validate_issue, validate_page
+from .issues import validate_issue, validate_page
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,15 @@ from jinja2 import meta
 
 from . import __version__
 from .bibtex import render_bibliography
-from .cache import digest
+from .incremental.cache import digest
 from .email import render_email_html, render_email_text
-from .feeds import render_feed_files
+from .feeds.xml import render_feed_files
 from .model import Catalog, Category, Issue, Listing, PaperRecord, Site, paper_url
-from .opml import render_opml
-from .render import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
+from .feeds.opml import render_opml
+from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
-from .syndication import OPML, STYLESHEET, build_channels, build_feeds
-from .themes import Theme
+from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
+from .theme import Theme
 
 
 class Artifact(NamedTuple):  # not a frozen dataclass: ~4x cheaper to make, and a site has ~26,000

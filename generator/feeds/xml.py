@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Iterator
 
-from . import __version__
-from .errors import BuildError
-from .jsonfeed import render_json_feed
-from .model import Site
-from .syndication import STYLESHEET, Feed, FeedFile, feed_author, moment
+from .. import __version__
+from ..errors import BuildError
+from .json import render_json_feed
+from ..model import Site
+from .model import STYLESHEET, Feed, FeedFile, feed_author, moment
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator

@@ -5,8 +5,8 @@ Pure: validated issues in, problems (severity "warning") out. ``roundup check --
 
 from __future__ import annotations
 
-from .errors import Problem
-from .model import Issue, Paper, Site
+from ..errors import Problem
+from ..model import Issue, Paper, Site
 
 
 def _papers_in_file_order(issue: Issue) -> list[Paper]:

@@ -13,18 +13,18 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
-from .build import paused_garbage_collection
-from .cache import read_only_cache, site_key, validated_issues
-from .config import BuildOptions
-from .errors import EditorError
-from .fields import did_you_mean
+from ..build import paused_garbage_collection
+from ..incremental.cache import read_only_cache, site_key, validated_issues
+from ..options import BuildOptions
+from ..errors import EditorError
+from ..content.fields import did_you_mean
 from .hfdaily import HF_DAILY_API, load_hf_daily
-from .loader import ContentFiles, load_content_files
-from .model import Site
-from .remote import HttpSettings, PaperMetadata
-from .scaffold import next_issue, parse_issue_dates, render_issue_template, write_new_issue
-from .settings import validate_site
-from .validate import UNSORTED
+from ..content.files import ContentFiles, load_content_files
+from ..model import Site
+from .http import HttpSettings, PaperMetadata
+from .new_issue import next_issue, parse_issue_dates, render_issue_template, write_new_issue
+from ..content.settings import validate_site
+from ..content.issues import UNSORTED
 
 Say = Callable[[str], None]
 

@@ -19,12 +19,12 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension, or
         return str(escape(text))
 
 from .bibtex import render_bibtex
-from .markup import absolutize, render_inline, render_markdown, render_text, wrap_words
+from .markdown import absolutize, render_inline, render_markdown, render_text, wrap_words
 from .model import (Appearance, Catalog, Category, Issue, Listing, Page, Paper,
                     PaperRecord, Site, Tag, author_url)
-from .structured import issue_data, paper_data, render_json_ld, website_data
-from .syndication import build_channels
-from .themes import Theme
+from .jsonld import issue_data, paper_data, render_json_ld, website_data
+from .feeds.model import build_channels
+from .theme import Theme
 
 ISSUES_PER_PAGE = 10
 PAPERS_PER_PAGE = 40
@@ -128,7 +128,7 @@ def reading_minutes(issue: Issue) -> int:
 
 def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markup.prerender);
+    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markdown.prerender);
     `compiled` keeps compiled templates for the next environment (`roundup serve`)."""
     rendered = rendered if rendered is not None else {}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from .cache import digest
-from .errors import Problem
+from ..incremental.cache import digest
+from ..errors import Problem
 from .fields import SLUG_RE, Fields, did_you_mean, read_fields, require_mapping, type_name
-from .loader import LineDict, LineList, Source, parse_front_matter
-from .model import Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
+from .files import LineDict, LineList, Source, parse_front_matter
+from ..model import Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
 
 # YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
 NEW_ARXIV_RE = re.compile(r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"

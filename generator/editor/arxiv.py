@@ -9,10 +9,10 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlsplit
 
-from .config import ARXIV_API
-from .remote import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
+from ..options import ARXIV_API
+from .http import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
                      query_url)
-from .validate import parse_arxiv
+from ..content.issues import parse_arxiv
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
       "opensearch": "http://a9.com/-/spec/opensearch/1.1/"}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .cache import digest
-from .errors import Problem
+from ..incremental.cache import digest
+from ..errors import Problem
 
 try:  # the C parser is ~15x faster; line marks are kept either way
     _BaseLoader = yaml.CSafeLoader

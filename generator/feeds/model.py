@@ -1,6 +1,6 @@
 """What the feeds carry, whatever their format: channels, entries and their stable tag: ids.
 
-No feed library here: feeds.py (RSS, Atom), jsonfeed.py and opml.py turn these into files.
+No feed library here: xml.py (RSS, Atom), json.py and opml.py turn these into files.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
-from .markup import absolutize, render_plain
-from .model import Author, Catalog, Issue, PaperRecord, Site
+from ..markdown import absolutize, render_plain
+from ..model import Author, Catalog, Issue, PaperRecord, Site
 
 FORMATS = {  # format: (label, media type)
     "rss": ("RSS", "application/rss+xml"),

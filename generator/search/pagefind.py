@@ -6,7 +6,7 @@ per paper; filters by category, tag and year; see themes/default/templates/paper
 the `papers/*/index.html` files are read, which keeps the cost down on big sites.
 
 The index is made after the pages are committed, staged beside the output like every other file
-(output.StagedOutput): new and changed files are moved in, `pagefind-entry.json` (which names the
+(writer.StagedOutput): new and changed files are moved in, `pagefind-entry.json` (which names the
 rest) last, then files of the old index are removed. Its files are recorded in the build cache with
 the index's own fingerprint, the digests of every indexed page, so an incremental build indexes
 again only when an indexed page changed (or a file of the index is missing).
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cbor
-from .cache import digest
-from .errors import BuildError, Problem
-from .output import StagedOutput, remove_files, safe_target
+from ..incremental.cache import digest
+from ..errors import BuildError, Problem
+from ..writer import StagedOutput, remove_files, safe_target
 
 FOLDER = "pagefind"  # where the index goes in the site
 INDEXED = "papers/*/index.html"  # the pages Pagefind reads (a glob relative to the site)

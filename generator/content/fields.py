@@ -7,8 +7,8 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
-from .errors import Problem
-from .loader import LineDict, LineList, Source, parse_yaml
+from ..errors import Problem
+from .files import LineDict, LineList, Source, parse_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 

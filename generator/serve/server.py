@@ -32,16 +32,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jinja2
 import watchfiles
 
-from .build import build, exit_now
-from .cache import BuildCache, cache_folder
-from .config import BuildOptions
-from .errors import BuildError, ContentError
+from ..build import build, exit_now
+from ..incremental.cache import BuildCache, cache_folder
+from ..options import BuildOptions
+from ..errors import BuildError, ContentError
 from .live import LiveMemory, LiveSite, load_live_site
-from .loader import read_source
-from .output import safe_target
-from .search import is_search_file
-from .themes import find_themes_dir
-from .settings import validate_site
+from ..content.files import read_source
+from ..writer import safe_target
+from ..search.pagefind import is_search_file
+from ..theme import find_themes_dir
+from ..content.settings import validate_site
 
 STATUS_PATH = "/__roundup__/status"
 WAIT_S = 20  # a status request with ?after= is answered when something changes, or after this long
@@ -275,7 +275,7 @@ class DevServer:
         with self._indexer_lock:
             if self._stop.is_set():  # Ctrl-C right after the start: stop() has looked for it already
                 return
-            self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve import build_for_search; "
+            self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve.server import build_for_search; "
                                               "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=subprocess.DEVNULL, start_new_session=True)
         reply, _ = self._indexer.communicate(pickle.dumps(options))

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import yaml
 
-from .errors import EditorError
-from .loader import LineDict, LineList, Source, parse_yaml
-from .parallel import parallel_map
-from .remote import PaperMetadata
-from .validate import PLACEHOLDER_SUMMARY, parse_arxiv
+from ..errors import EditorError
+from ..content.files import LineDict, LineList, Source, parse_yaml
+from ..workers import parallel_map
+from .http import PaperMetadata
+from ..content.issues import PLACEHOLDER_SUMMARY, parse_arxiv
 
 _PLAIN_SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}

@@ -15,16 +15,16 @@ from typing import Callable
 
 import jinja2
 
-from .cache import BuildCache
-from .config import BuildOptions
-from .content import load_site
-from .errors import Problem
-from .loader import load_content_files
-from .model import Catalog, Site, build_catalog, update_catalog
-from .plan import plan_site
-from .related import related_papers
-from .render import make_environment
-from .themes import find_themes_dir, load_theme
+from ..incremental.cache import BuildCache
+from ..options import BuildOptions
+from ..content.site import load_site
+from ..errors import Problem
+from ..content.files import load_content_files
+from ..model import Catalog, Site, build_catalog, update_catalog
+from ..pages import plan_site
+from ..related import related_papers
+from ..templates import make_environment
+from ..theme import find_themes_dir, load_theme
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

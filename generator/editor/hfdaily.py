@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .config import HF_DAILY_API
-from .fields import is_http_url
-from .remote import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
+from ..options import HF_DAILY_API
+from ..content.fields import is_http_url
+from .http import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
                      query_url)
-from .validate import parse_arxiv
+from ..content.issues import parse_arxiv
 
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .errors import Problem
+from ..errors import Problem
 from .fields import SLUG_RE, Fields, read_fields, type_name
-from .loader import LineDict, LineList, Source
-from .model import Author, Category, Site
+from .files import LineDict, LineList, Source
+from ..model import Author, Category, Site
 
 SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme",
                "subscribe_url", "feed", "email", "categories", "per_page")

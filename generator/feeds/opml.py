@@ -5,8 +5,8 @@ from __future__ import annotations
 import email.utils
 import xml.etree.ElementTree as ET
 
-from .model import Site
-from .syndication import Channel, feed_author, moment
+from ..model import Site
+from .model import Channel, feed_author, moment
 
 GROUPS = (("issues", "Every issue"), ("papers", "Every paper"), ("category", "Papers by category"))
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
-from . import __version__
-from .errors import EditorError
+from .. import __version__
+from ..errors import EditorError
 
 USER_AGENT = f"paper-roundup/{__version__} (weekly paper digest editor; Python-urllib)"
 RETRY_STATUSES = (429, 502, 503, 504)  # busy or rate-limited: worth another try after a pause

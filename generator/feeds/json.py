@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .model import Site
-from .syndication import Feed, FeedFile, feed_author
+from ..model import Site
+from .model import Feed, FeedFile, feed_author
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

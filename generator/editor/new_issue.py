@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .errors import EditorError
-from .loader import LineDict, Source, parse_yaml
-from .parallel import parallel_map
-from .remote import clean_text
+from ..errors import EditorError
+from ..content.files import LineDict, Source, parse_yaml
+from ..workers import parallel_map
+from .http import clean_text
 
 
 @dataclass(frozen=True)

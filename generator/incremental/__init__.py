@@ -1,0 +1,1 @@
+"""What exists only to make builds fast: the build cache."""
