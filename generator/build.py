@@ -14,7 +14,8 @@ from . import __version__
 
 # Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
 # markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
-from .incremental.cache import BuildCache, digest, forget, load_cache, read_only_cache, save_cache
+from .hashing import digest
+from .incremental.cache import BuildCache, forget, load_cache, read_only_cache, save_cache
 from .options import BuildOptions
 from .content.files import ContentFiles, load_content_files
 from .writer import MissingFiles

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from .incremental.cache import digest
+from .hashing import digest
 
 
 def slugify(text: str, fallback_prefix: str = "x") -> str:

@@ -18,7 +18,7 @@ from jinja2 import meta
 
 from . import __version__
 from .bibtex import render_bibliography
-from .incremental.cache import digest
+from .hashing import digest
 from .email import render_email_html, render_email_text
 from .feeds.xml import render_feed_files
 from .model import Catalog, Category, Issue, Listing, PaperRecord, Site, paper_url

@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from .incremental.cache import BuildCache, digest
+from .hashing import digest
+from .incremental.cache import BuildCache
 from .model import Catalog, Issue, PaperRecord
 
 RELATED_LIMIT = 5

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from ..incremental.cache import digest
+from ..hashing import digest
 from ..errors import Problem
 
 try:  # the C parser is ~15x faster; line marks are kept either way

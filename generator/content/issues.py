@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..incremental.cache import digest
+from ..hashing import digest
 from ..errors import Problem
 from .fields import SLUG_RE, Fields, did_you_mean, read_fields, require_mapping, type_name
 from .files import LineDict, LineList, Source, parse_front_matter

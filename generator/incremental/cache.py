@@ -8,7 +8,6 @@ validated issue each, read only when some input changed, and written only when t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -16,13 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..hashing import digest
 
 CACHE_FORMAT = 7
 _ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
-
-
-def digest(data: bytes | str) -> str:
-    return hashlib.blake2b(data.encode() if isinstance(data, str) else data, digest_size=16).hexdigest()
 
 
 @dataclass

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cbor
-from ..incremental.cache import digest
+from ..hashing import digest
 from ..errors import BuildError, Problem
 from ..writer import StagedOutput, remove_files, safe_target
 
