@@ -18,7 +18,7 @@ from .hashing import digest
 from .incremental.cache import BuildCache, forget, load_cache, read_only_cache, save_cache
 from .options import BuildOptions
 from .content.files import ContentFiles, load_content_files
-from .writer import MissingFiles
+from .incremental.missing import MissingFiles
 from .errors import BuildError, Problem
 from .search.pagefind import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .theme import find_themes_dir, load_theme

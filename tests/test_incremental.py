@@ -19,7 +19,7 @@ from generator.options import BuildOptions
 from generator.content.site import load_site
 from generator.serve.live import LiveMemory, load_live_site
 from generator.model import build_catalog, update_catalog
-from generator.writer import MissingFiles
+from generator.incremental.missing import MissingFiles
 
 
 def tree(folder: Path) -> dict[str, bytes]:
