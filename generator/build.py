@@ -67,7 +67,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         return BuildResult(pages, feeds, (), warnings)
 
     from .content.site import load_site
-    from .model import build_catalog
+    from .catalog import build_catalog
     from .writer import StagedOutput, has_files
     from .workers import parallel_map
     from .pages import AppearanceKeys, Fingerprints, plan_site

@@ -6,7 +6,8 @@ import json
 
 from markupsafe import Markup
 
-from .model import Issue, PaperRecord, Site
+from .catalog import PaperRecord
+from .model import Issue, Site
 
 
 def render_json_ld(data: dict) -> Markup:

@@ -21,12 +21,14 @@ from .bibtex import render_bibliography
 from .hashing import digest
 from .email import render_email_html, render_email_text
 from .feeds.xml import render_feed_files
-from .model import Catalog, Category, Issue, Listing, PaperRecord, Site, paper_url
+from .catalog import Catalog, Listing, PaperRecord
+from .model import Category, Issue, Site
 from .feeds.opml import render_opml
 from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
                      render_paper_feed_content, render_robots, render_sitemap)
 from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
 from .theme import Theme
+from .urls import paper_url
 
 
 class Artifact(NamedTuple):  # not a frozen dataclass: ~4x cheaper to make, and a site has ~26,000

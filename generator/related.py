@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from .hashing import digest
 from .incremental.cache import BuildCache
-from .model import Catalog, Issue, PaperRecord
+from .catalog import Catalog, PaperRecord
+from .model import Issue
 
 RELATED_LIMIT = 5
 

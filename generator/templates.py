@@ -20,11 +20,12 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension, or
 
 from .bibtex import render_bibtex
 from .markdown import absolutize, render_inline, render_markdown, render_text, wrap_words
-from .model import (Appearance, Catalog, Category, Issue, Listing, Page, Paper,
-                    PaperRecord, Site, Tag, author_url)
+from .catalog import Appearance, Catalog, Listing, PaperRecord
+from .model import Category, Issue, Page, Paper, Site, Tag
 from .jsonld import issue_data, paper_data, render_json_ld, website_data
 from .feeds.model import build_channels
 from .theme import Theme
+from .urls import author_url
 
 ISSUES_PER_PAGE = 10
 PAPERS_PER_PAGE = 40

@@ -18,7 +18,8 @@ from generator.incremental.cache import BuildCache, cache_folder, load_cache
 from generator.options import BuildOptions
 from generator.content.site import load_site
 from generator.serve.live import LiveMemory, load_live_site
-from generator.model import build_catalog, update_catalog
+from generator.catalog import build_catalog
+from generator.incremental.catalog import update_catalog
 from generator.incremental.missing import MissingFiles
 
 

@@ -10,7 +10,8 @@ from ..hashing import digest
 from ..errors import Problem
 from .fields import SLUG_RE, Fields, did_you_mean, read_fields, require_mapping, type_name
 from .files import LineDict, LineList, Source, parse_front_matter
-from ..model import Issue, Link, Page, Paper, Section, Entry, Site, Tag, slugify
+from ..model import Issue, Link, Page, Paper, Section, Entry, Site, Tag
+from ..urls import slugify
 
 # YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
 NEW_ARXIV_RE = re.compile(r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..markdown import absolutize, render_plain
-from ..model import Author, Catalog, Issue, PaperRecord, Site
+from ..catalog import Catalog, PaperRecord
+from ..model import Author, Issue, Site
 
 FORMATS = {  # format: (label, media type)
     "rss": ("RSS", "application/rss+xml"),

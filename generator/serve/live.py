@@ -20,7 +20,9 @@ from ..options import BuildOptions
 from ..content.site import load_site
 from ..errors import Problem
 from ..content.files import load_content_files
-from ..model import Catalog, Site, build_catalog, update_catalog
+from ..catalog import Catalog, build_catalog
+from ..incremental.catalog import update_catalog
+from ..model import Site
 from ..pages import plan_site
 from ..related import related_papers
 from ..templates import make_environment
