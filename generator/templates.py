@@ -19,7 +19,8 @@ except ImportError:  # pragma: no cover - markupsafe without its C extension, or
         return str(escape(text))
 
 from .bibtex import render_bibtex
-from .markdown import absolutize, render_inline, render_markdown, render_text, wrap_words
+from .markdown import absolutize, render_inline, render_markdown
+from .markdown_text import render_text, wrap_words
 from .catalog import Appearance, Catalog, Listing, PaperRecord
 from .model import Category, Issue, Page, Paper, Site, Tag
 from .jsonld import issue_data, paper_data, render_json_ld, website_data
@@ -129,7 +130,7 @@ def reading_minutes(issue: Issue) -> int:
 
 def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (markdown.prerender);
+    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (incremental.issues.prerender);
     `compiled` keeps compiled templates for the next environment (`roundup serve`)."""
     rendered = rendered if rendered is not None else {}
 

@@ -12,7 +12,7 @@ from ..errors import ContentError, Problem
 from .fields import is_http_url
 from .warnings import find_empty_categories, find_repeats
 from .files import ContentFiles, Source, load_content_files
-from ..markdown import prerender
+from ..incremental.issues import prerender
 from ..model import Issue, Site
 from ..workers import parallel_map
 from .settings import validate_site

@@ -1,2 +1,2 @@
-"""What exists only to make builds fast: the build cache, the probe for files deleted by hand and
-the catalog updated in place."""
+"""What exists only to make builds fast: the build cache, the probe for files deleted by hand,
+Markdown rendered ahead and the catalog updated in place."""
