@@ -162,7 +162,7 @@ def compiled_templates(cache: BuildCache):
     whose source changed again): compiling the theme takes ~0.3 s, in every worker process."""
     import jinja2
 
-    from .templates import BYTECODE_PATTERN
+    from .jinja_speedups import BYTECODE_PATTERN
 
     folder = cache.folder / "templates"
     try:

@@ -25,7 +25,8 @@ from .catalog import Catalog, Listing, PaperRecord
 from .model import Category, Issue, Site
 from .feeds.opml import render_opml
 from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content, render_feed_stylesheet,
-                     render_paper_feed_content, render_robots, render_sitemap)
+                        render_paper_feed_content)
+from .sitemap import render_robots, render_sitemap
 from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
 from .theme import Theme
 from .urls import paper_url

@@ -5,64 +5,26 @@ from __future__ import annotations
 import functools
 import math
 import re
-from html import escape as html_escape, unescape
+from html import unescape
 from typing import NamedTuple
 
 import jinja2
-import jinja2.compiler
 from markupsafe import Markup, escape
-
-try:  # markupsafe's C escaping, whose result escape() wraps in a Markup (see _escape_output)
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - markupsafe without its C extension, or a new version
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
 
 from .bibtex import render_bibtex
 from .markdown import absolutize, render_inline, render_markdown
 from .markdown_text import render_text, wrap_words
-from .catalog import Appearance, Catalog, Listing, PaperRecord
+from .catalog import Appearance, Listing, PaperRecord
 from .model import Category, Issue, Page, Paper, Site, Tag
 from .jsonld import issue_data, paper_data, render_json_ld, website_data
 from .feeds.model import build_channels
+from .jinja_speedups import SpeedyEnvironment
 from .theme import Theme
 from .urls import author_url
 
 ISSUES_PER_PAGE = 10
 PAPERS_PER_PAGE = 40
 TEXT_WIDTH = 72  # columns of plain-text email
-
-
-def _escape_output(value) -> str:
-    """What `{{ value }}` writes, as markupsafe.escape would write it, but not made a Markup again:
-    the page is joined into one string anyway, and a Markup made of each of ~160 values a page
-    took ~10% of the rendering. A str is escaped, a Markup (a filter's HTML) written as it is,
-    anything else (a number ...) goes through escape()."""
-    kind = type(value)
-    if kind is str:
-        return _escape_inner(value)
-    return value if kind is Markup else escape(value)
-
-
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles `{{ value }}` in autoescaped templates to _escape_output(value), not escape(value)."""
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
-            return super()._output_child_pre(node, frame, finalize)
-        self.write("environment.escape_output(")
-        if finalize.src is not None:
-            self.write(finalize.src)
-
-
-class _Environment(jinja2.Environment):
-    code_generator_class = _CodeGenerator
-    escape_output = staticmethod(_escape_output)
-
-
-# Templates compiled by _CodeGenerator are kept apart from those of plain Jinja (or of an older
-# roundup), which the bytecode cache would otherwise load: it knows only the template's source.
-BYTECODE_PATTERN = "roundup-1-%s.cache"
 
 
 class Pager(NamedTuple):
@@ -79,7 +41,6 @@ class Pager(NamedTuple):
     @property
     def url(self) -> str:
         return self.url_of(self.number)
-
 
 
 def paginate(items: tuple, per_page: int, base_url: str) -> list[Pager]:
@@ -142,7 +103,7 @@ def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None =
         plain = rendered.get((markdown, page_url, indent))
         return plain if plain is not None else render_text(markdown, page_url, TEXT_WIDTH, indent)
 
-    env = _Environment(
+    env = SpeedyEnvironment(
         loader=jinja2.FileSystemLoader(theme.template_dirs),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -206,28 +167,6 @@ def wrap_text(value, indent: str = "", first: str | None = None) -> str:
 def feed_links(site: Site) -> tuple[tuple[str, str, str], ...]:
     """(title, type, site-relative path) of the site-wide feeds, linked from every page."""
     return build_channels(site)[0].links
-
-
-def render_sitemap(site: Site, catalog: Catalog, urls: list[str]) -> str:
-    """A sitemap of every page; lastmod is the newest issue date a page shows."""
-    lastmod: dict[str, str] = {}
-    for issue in site.issues:
-        lastmod.setdefault(issue.url, issue.date.isoformat())
-    for record in catalog.papers:
-        lastmod[record.paper.page_url] = record.latest.issue.date.isoformat()
-    for listing in catalog.categories + catalog.tags:
-        if listing.appearances:
-            lastmod[listing.url] = listing.appearances[0].issue.date.isoformat()
-    default = site.issues[0].date.isoformat() if site.issues else site.build_date.isoformat()
-    rows = "".join(
-        f"  <url><loc>{html_escape(site.base_url + url, quote=False)}</loc>"
-        f"<lastmod>{lastmod.get(url, default)}</lastmod></url>\n" for url in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "</urlset>\n")
-
-
-def render_robots(site: Site) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.base_url}sitemap.xml\n"
 
 
 def render_feed_content(env: jinja2.Environment, issue: Issue) -> Markup:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import jinja2
-
 from ..incremental.cache import BuildCache
 from ..options import BuildOptions
 from ..content.site import load_site
@@ -25,22 +23,9 @@ from ..incremental.catalog import update_catalog
 from ..model import Site
 from ..pages import plan_site
 from ..related import related_papers
+from ..jinja_speedups import CompiledTemplates, release_environment
 from ..templates import make_environment
 from ..theme import find_themes_dir, load_theme
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory; Jinja compiles a template again when its source changed."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass
@@ -91,16 +76,5 @@ def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
             gc.enable()
     live = LiveSite({artifact.path: artifact.make for artifact in artifacts},
                     sum(1 for artifact in artifacts if artifact.is_page), tuple(warnings))
-    weakref.finalize(live, _release, env)
+    weakref.finalize(live, release_environment, env)
     return live
-
-
-def _release(env: jinja2.Environment) -> None:
-    """Let the site go with the last request that uses it. Jinja's templates and environment refer
-    to each other, and frozen objects are never collected: what the environment holds (the site,
-    its rendered Markdown) would stay in memory for good, ~3 MiB each edit on a ten-year archive."""
-    for template in env.cache.values():
-        template.root_render_func.__globals__.clear()  # its compiled code's names, which name the template
-    env.cache.clear()
-    env.globals.clear()
-    env.filters.clear()
