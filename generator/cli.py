@@ -12,10 +12,11 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from . import __version__
-from .build import build, exit_now, paused_garbage_collection, render_email
+from .build import build
 from .incremental.cache import read_only_cache
 from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
+from .runtime import exit_now, paused_garbage_collection
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
                               type=click.Path(file_okay=False, path_type=Path),
@@ -179,6 +180,8 @@ def check_command(content_dir: Path, strict: bool) -> None:
 @CONTENT_OPTION
 def email_command(slug: str, text: bool, content_dir: Path) -> None:
     """Print the email edition of issue SLUG (HTML, or plain text with --text), drafts included."""
+    from .email import render_email  # not at the top: it imports Jinja and css_inline
+
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
         click.echo(render_email(options, slug, text), nl=False)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
-from ..build import paused_garbage_collection
+from ..runtime import paused_garbage_collection
 from ..incremental.cache import read_only_cache, site_key, validated_issues
 from ..options import BuildOptions
 from ..errors import EditorError

@@ -32,7 +32,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jinja2
 import watchfiles
 
-from ..build import build, exit_now
+from ..build import build
+from ..runtime import exit_now
 from ..incremental.cache import BuildCache, cache_folder
 from ..options import BuildOptions
 from ..errors import BuildError, ContentError
