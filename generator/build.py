@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 # Only what a build with nothing to do needs is imported here; the rest of the pipeline (Jinja,
 # markdown-it, feedgen ...) is imported when there is work, which saves a no-op build ~0.5 s.
-from .cache import (BuildCache, digest, forget, generator_stamp, load_cache, read_only_cache,
-                    save_cache)
-from .config import BuildOptions
-from .loader import ContentFiles, load_content_files
-from .output import MissingFiles
-from .errors import BuildError, Problem
-from .search import SearchIndex, is_search_file, tool_stamp, update_search_index
-from .themes import find_themes_dir, load_theme
+from .hashing import digest, generator_stamp
+from .incremental.cache import BuildCache, forget, load_cache, save_cache
+from .options import BuildOptions
+from .content.files import ContentFiles, load_content_files
+from .incremental.missing import MissingFiles
+from .errors import Problem
+from .search.pagefind import SearchIndex, is_search_file, tool_stamp, update_search_index
+from .runtime import paused_garbage_collection
+from .theme import find_themes_dir, load_theme
 
 FEED_SUFFIXES = ("feed.xml", "atom.xml", "feed.json")
 
@@ -64,13 +63,13 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         pages, feeds, warnings = cache.summary  # nothing changed since the last build
         return BuildResult(pages, feeds, (), warnings)
 
-    from .content import load_site
-    from .model import build_catalog
-    from .output import StagedOutput, has_files
-    from .parallel import parallel_map
-    from .plan import AppearanceKeys, Fingerprints, plan_site
+    from .content.site import load_site
+    from .catalog import build_catalog
+    from .writer import StagedOutput, has_files
+    from .workers import parallel_map
+    from .pages import AppearanceKeys, Fingerprints, plan_site
     from .related import related_papers
-    from .render import make_environment
+    from .templates import make_environment
 
     markdown: dict[str, str] = {}
     with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
@@ -160,7 +159,7 @@ def compiled_templates(cache: BuildCache):
     whose source changed again): compiling the theme takes ~0.3 s, in every worker process."""
     import jinja2
 
-    from .render import BYTECODE_PATTERN
+    from .jinja_speedups import BYTECODE_PATTERN
 
     folder = cache.folder / "templates"
     try:
@@ -172,29 +171,6 @@ def compiled_templates(cache: BuildCache):
     return None
 
 
-def exit_now(code: int) -> None:
-    """End the process: output flushed, no clean-up of objects (the OS frees the memory at once;
-    Python freeing a loaded site object by object takes ~1 s on a ten-year archive)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
-            stream.flush()
-    os._exit(code)
-
-
-@contextlib.contextmanager
-def paused_garbage_collection() -> Iterator[None]:
-    """No cyclic garbage collection while the site is loaded; afterwards its objects are frozen
-    (never scanned again, and never copied into forked workers by the collector touching them)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -> str:
     """One digest of everything a build reads: content, themes, options and the generator itself."""
     parts = [generator_stamp(), repr(options), tool_stamp(), *(source.path + "\0" + source.text_digest for source in files.all_sources)]
@@ -204,22 +180,3 @@ def input_digest(files: ContentFiles, themes_dir: Path, options: BuildOptions) -
             with open(path, "rb") as stream:
                 parts.append(path + "\0" + digest(stream.read()))
     return digest("\0".join(parts))
-
-
-def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
-    """One issue's email edition, HTML or plain text (``text``), without writing anything."""
-    from .content import load_site
-    from .email import render_email_html, render_email_text
-    from .render import make_environment
-    from .fields import did_you_mean
-
-    with paused_garbage_collection():
-        site, _ = load_site(options, read_only_cache(options.output_dir))
-    issue = next((issue for issue in site.issues if issue.slug == slug), None)
-    if issue is None:
-        slugs = [issue.slug for issue in site.issues]
-        raise BuildError(f"no issue '{slug}'{did_you_mean(slug, slugs)} "
-                         f"(expected one of: {', '.join(sorted(slugs)) or 'no issues yet'})")
-    env = make_environment(load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir)),
-                           site)
-    return (render_email_text if text else render_email_html)(env, site, issue)

@@ -12,10 +12,11 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from . import __version__
-from .build import build, exit_now, paused_garbage_collection, render_email
-from .cache import read_only_cache
-from .config import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
+from .build import build
+from .incremental.cache import read_only_cache
+from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
+from .runtime import exit_now, paused_garbage_collection
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
                               type=click.Path(file_okay=False, path_type=Path),
@@ -154,7 +155,7 @@ def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 def check_command(content_dir: Path, strict: bool) -> None:
     """Validate everything and write nothing; exit 0 when the content is valid."""
-    from .content import load_site  # not at the top: `roundup build` with nothing to do never needs it
+    from .content.site import load_site  # not at the top: `roundup build` with nothing to do never needs it
 
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
@@ -179,6 +180,8 @@ def check_command(content_dir: Path, strict: bool) -> None:
 @CONTENT_OPTION
 def email_command(slug: str, text: bool, content_dir: Path) -> None:
     """Print the email edition of issue SLUG (HTML, or plain text with --text), drafts included."""
+    from .email import render_email  # not at the top: it imports Jinja and css_inline
+
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
         click.echo(render_email(options, slug, text), nl=False)
@@ -215,7 +218,7 @@ def _run_editor(command: Callable, *args):
 @click.option("--title", default="", help="The issue's title [default: Papers of the Week from ... to ...].")
 def new_command(content_dir: Path, date, title: str) -> None:
     """Create content/issues/<date>.yaml for the next issue, from a commented template."""
-    from .editor import create_issue  # the editor commands' modules are imported only when used
+    from .editor.commands import create_issue  # the editor commands' modules are imported only when used
 
     path = _run_editor(create_issue, content_dir, today_from_environment(), date.date() if date else None, title)
     click.echo(f"Created {path}")
@@ -237,8 +240,8 @@ def add_command(content_dir: Path, refs: tuple[str, ...], issue: str, category: 
 
     ID_OR_URL is 2406.04692, 2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692.
     """
-    from .editor import add_papers
-    from .remote import HttpSettings
+    from .editor.commands import add_papers
+    from .editor.http import HttpSettings
 
     added = _run_editor(add_papers, content_dir, issue, category, list(refs), force, api_url,
                         HttpSettings(timeout=timeout), _say)
@@ -263,8 +266,8 @@ def import_hf_daily_command(content_dir: Path, date, issue: str, force: bool, ap
                             timeout: float) -> None:
     """Append a day's Hugging Face daily papers as candidates, most upvoted first."""
     day = date.date() if date else today_from_environment()
-    from .editor import import_hf_daily
-    from .remote import HttpSettings
+    from .editor.commands import import_hf_daily
+    from .editor.http import HttpSettings
 
     added = _run_editor(import_hf_daily, content_dir, issue, day, force, api_url, HttpSettings(timeout=timeout), _say)
     _added_summary(added, "candidate", "Next: give each candidate you keep a category (instead of "
@@ -291,7 +294,7 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
 
     Scheduled issues (dated after today) are included. Nothing is written to site/.
     """
-    from .serve import DevServer  # not at the top: it imports Jinja and watchfiles
+    from .serve.server import DevServer  # not at the top: it imports Jinja and watchfiles
 
     options = BuildOptions(content_dir=content_dir, drafts=drafts, future=True,
                            build_date=date_from_environment(), today=today_from_environment())

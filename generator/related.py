@@ -14,8 +14,10 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from .cache import BuildCache, digest
-from .model import Catalog, Issue, PaperRecord
+from .hashing import digest
+from .incremental.cache import BuildCache
+from .catalog import Catalog, PaperRecord
+from .model import Issue
 
 RELATED_LIMIT = 5
 

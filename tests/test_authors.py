@@ -10,7 +10,7 @@ import yaml
 from conftest import build, run_cli, soup
 from test_site import BASE_PATH, CATEGORY_NAMES, ISSUES_YAML, JUNE, arxiv_id
 
-from generator.model import slugify
+from generator.urls import slugify
 
 
 def author_slug(name: str) -> str:

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, themed_content
-from generator.config import BuildOptions
-from generator.serve import DevServer
+from generator.options import BuildOptions
+from generator.serve.server import DevServer
 from test_site import ISSUES_YAML
 from tools import CHROME_FLAGS, CHROMIUM, NODE_BIN, chromium_tab, require, served_folder
 

@@ -11,10 +11,10 @@ import yaml
 
 from conftest import FIXTURES, SAMPLE_CONTENT, run_cli
 from fake_api import FakeApi, arxiv_reply, closed_port_url
-from generator.append import find_slot, insert_records, render_record
-from generator.arxiv import parse_arxiv_feed, parse_arxiv_ref
+from generator.editor.append import find_slot, insert_records, render_record
+from generator.editor.arxiv import parse_arxiv_feed, parse_arxiv_ref
 from generator.errors import EditorError
-from generator.remote import FetchError, HttpSettings, PaperMetadata, find_code_url, load_url
+from generator.editor.http import FetchError, HttpSettings, PaperMetadata, find_code_url, load_url
 
 ISSUE = "content/issues/2024-01-14.yaml"
 
@@ -328,7 +328,7 @@ def test_a_flow_papers_list_is_refused_before_fetching(workdir, arxiv):
 
 
 def test_after_a_build_the_papers_already_featured_come_from_its_cache(sample_workdir, arxiv, monkeypatch):
-    import generator.append
+    import generator.editor.append
 
     new_issue = Path("content/issues/2025-08-31.yaml")
     text = new_issue.read_text()
@@ -336,8 +336,8 @@ def test_after_a_build_the_papers_already_featured_come_from_its_cache(sample_wo
     assert run_cli("build", "-q", "--no-search").exit_code == 0  # into site/, whose cache `add` reads
     new_issue.write_text(text)
     parsed = []
-    real_featured_in = generator.append._featured_in
-    monkeypatch.setattr(generator.append, "_featured_in", lambda source: parsed.append(source.path)
+    real_featured_in = generator.editor.append._featured_in
+    monkeypatch.setattr(generator.editor.append, "_featured_in", lambda source: parsed.append(source.path)
                         or real_featured_in(source))
     result = add(arxiv.url, "2406.04692", "--issue", "2025-08-31", "--category", "reasoning")
     assert result.exit_code == 0

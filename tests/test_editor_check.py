@@ -121,20 +121,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_check_after_a_build_validates_again_only_the_issues_edited_since(content, monkeypatch):
-    import generator.content
+    import generator.content.site
 
     edit(FIRST, "summary: It is fast.", "summary: TODO")  # a warning of the issue itself, kept in the cache
     expected = check()
     assert expected.exit_code == 0 and "still a placeholder" in expected.stderr
     build(content, Path("site"))  # the default output folder, whose cache check reads
     validated: list[str] = []
-    real_validate = generator.content.validate_issue
+    real_validate = generator.content.site.validate_issue
 
     def counting_validate(source, *args):
         validated.append(source.path)
         return real_validate(source, *args)
 
-    monkeypatch.setattr(generator.content, "validate_issue", counting_validate)
+    monkeypatch.setattr(generator.content.site, "validate_issue", counting_validate)
     cache = Path(".roundup-cache")
     before = snapshot(cache)
     result = check()
@@ -151,10 +151,10 @@ def test_check_after_a_build_validates_again_only_the_issues_edited_since(conten
 
 
 def test_email_after_a_build_reads_the_validated_issues_from_the_cache(content, monkeypatch):
-    import generator.content
+    import generator.content.site
 
     build(content, Path("site"))
-    monkeypatch.setattr(generator.content, "validate_issue", lambda *args: pytest.fail("validated again"))
+    monkeypatch.setattr(generator.content.site, "validate_issue", lambda *args: pytest.fail("validated again"))
     result = run_cli("email", "2024-01-14", "--content", "content", "--text")
     assert result.exit_code == 0, result.stderr
     assert "2401.00003" in result.stdout

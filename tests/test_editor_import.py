@@ -12,8 +12,8 @@ import yaml
 
 from conftest import FIXTURES, SAMPLE_CONTENT, run_cli
 from fake_api import FakeApi, closed_port_url, hf_reply
-from generator.hfdaily import parse_hf_daily
-from generator.remote import FetchError
+from generator.editor.hfdaily import parse_hf_daily
+from generator.editor.http import FetchError
 
 NEW = "content/issues/2025-08-31.yaml"
 CATEGORIES = ("progress-benchmarking, training-evaluation-inference, quantization-alignment, "

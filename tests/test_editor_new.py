@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, SAMPLE_CONTENT, run_cli
-from generator.scaffold import IssueDate, next_issue
-from generator.validate import ISSUE_FIELDS, PAPER_FIELDS
+from generator.editor.new_issue import IssueDate, next_issue
+from generator.content.issues import ISSUE_FIELDS, PAPER_FIELDS
 
 
 @pytest.fixture
@@ -110,9 +110,9 @@ def test_a_folder_without_site_yaml_is_refused(tmp_path, monkeypatch):
 
 
 def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
-    from generator.append import Featured, find_featured
-    from generator.loader import Source
-    from generator.scaffold import parse_issue_dates
+    from generator.editor.append import Featured, find_featured
+    from generator.content.files import Source
+    from generator.editor.new_issue import parse_issue_dates
 
     sources = []
     for week in range(40):
@@ -135,14 +135,14 @@ def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
 
 
 def test_after_a_build_new_reads_the_dates_of_unchanged_issues_from_its_cache(workdir, monkeypatch):
-    import generator.scaffold
+    import generator.editor.new_issue
 
     assert run_cli("build", "-q").exit_code == 0  # into site/, the folder whose cache `new` reads
     edited = Path("content/issues/2024-01-07.yaml")
     edited.write_text(edited.read_text().replace("summary: The first issue.", "summary: The first one."))
     parsed = []
-    real_issue_date = generator.scaffold._issue_date
-    monkeypatch.setattr(generator.scaffold, "_issue_date", lambda source: parsed.append(source.path)
+    real_issue_date = generator.editor.new_issue._issue_date
+    monkeypatch.setattr(generator.editor.new_issue, "_issue_date", lambda source: parsed.append(source.path)
                         or real_issue_date(source))
     result = run_cli("new")
     assert result.exit_code == 0, result.stderr

@@ -22,10 +22,10 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, SAMPLE_CONTENT, run_cli
 from generator.build import build
-from generator.cache import BuildCache
-from generator.config import BuildOptions
-from generator.live import LiveMemory, load_live_site
-from generator.serve import DevServer, inject_live_reload, Snapshot
+from generator.incremental.cache import BuildCache
+from generator.options import BuildOptions
+from generator.serve.live import LiveMemory, load_live_site
+from generator.serve.server import DevServer, inject_live_reload, Snapshot
 
 WAIT = 30  # seconds: generous, but every wait ends
 

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, build, run_cli
-from generator.cache import BuildCache, cache_folder, load_cache
-from generator.config import BuildOptions
-from generator.content import load_site
-from generator.live import LiveMemory, load_live_site
-from generator.model import build_catalog, update_catalog
-from generator.output import MissingFiles
+from generator.incremental.cache import BuildCache, cache_folder, load_cache
+from generator.options import BuildOptions
+from generator.content.site import load_site
+from generator.serve.live import LiveMemory, load_live_site
+from generator.catalog import build_catalog
+from generator.incremental.catalog import update_catalog
+from generator.incremental.missing import MissingFiles
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import Problem
-from generator.loader import Source
+from generator.content.files import Source
 from generator.model import Category, Site
-from generator.validate import validate_issue
+from generator.content.issues import validate_issue
 
 SITE = Site(title="T", description="D", base_url="https://example.org/",
             categories=(Category("reasoning", "Reasoning"), Category("efficiency", "Efficiency")))

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from generator.errors import BuildError
-from generator.parallel import parallel_map
+from generator.workers import parallel_map
 
 
 def test_results_come_back_in_the_order_of_the_items_from_every_worker():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.search
+import generator.search.pagefind
 from conftest import FIXTURES, SAMPLE_CONTENT, build, run_cli, soup
 from test_site import BASE_PATH, ISSUES_YAML, arxiv_id, html_pages
 
@@ -110,13 +110,13 @@ def test_the_index_is_the_same_bytes_on_every_build(tmp_path):
 def counted_runs(monkeypatch) -> list[Path]:
     """Records every run of Pagefind by the builds of this test (the build runs in this process)."""
     runs: list[Path] = []
-    real = generator.search._run_pagefind
+    real = generator.search.pagefind._run_pagefind
 
     def counting(executable, site, pages, bundle):
         runs.append(site)
         real(executable, site, pages, bundle)
 
-    monkeypatch.setattr(generator.search, "_run_pagefind", counting)
+    monkeypatch.setattr(generator.search.pagefind, "_run_pagefind", counting)
     return runs
 
 
@@ -191,7 +191,7 @@ def test_a_site_without_papers_has_no_index(tmp_path):
 def test_cbor_reads_and_writes_pagefind_index_files_unchanged(sample_site):
     import gzip
 
-    from generator import cbor
+    from generator.search import cbor
     files = [*(sample_site / "pagefind").glob("*.pf_meta"), *(sample_site / "pagefind" / "filter").iterdir(),
              *(sample_site / "pagefind" / "index").iterdir()]
     assert len(files) >= 5

@@ -1,0 +1,1 @@
+"""Reading and checking what the editor wrote: files, site.yaml, issues, warnings."""

@@ -1,0 +1,1 @@
+"""The site's feeds: RSS and Atom (feedgen), JSON Feed and OPML, from one model."""

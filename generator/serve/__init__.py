@@ -1,0 +1,1 @@
+"""`roundup serve`: the development server and the site it keeps in memory."""
