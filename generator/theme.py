@@ -34,6 +34,14 @@ def find_themes_dir(content_dir: Path, themes_dir: Path | None) -> Path:
     return beside_content if beside_content.is_dir() else SHIPPED_THEMES
 
 
+def theme_names(themes_dir: Path) -> tuple[str, ...]:
+    """The themes a site can name: the folders of themes_dir and the shipped themes."""
+    folders = [folder for root in (themes_dir, SHIPPED_THEMES) if root.is_dir()
+               for folder in root.iterdir()]
+    return tuple(sorted({folder.name for folder in folders if (folder / "templates").is_dir()
+                         or (folder / "theme.yaml").is_file()}))
+
+
 def load_theme(name: str, themes_dir: Path) -> Theme:
     folders: list[Path] = []
     while name:

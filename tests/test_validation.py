@@ -249,3 +249,26 @@ def test_real_command_reports_problems_on_stderr_without_traceback():
     assert "Traceback" not in completed.stderr + completed.stdout
     assert completed.stdout == ""
     assert f"three_mistakes/{ISSUE}:9: papers[0].upvotes: -3 is too small" in completed.stderr
+
+
+def test_a_misspelt_theme_is_reported_by_check_with_a_suggestion(minimal_content, monkeypatch):
+    monkeypatch.chdir(minimal_content.parent)
+    site = minimal_content / "site.yaml"
+    site.write_text(site.read_text() + "theme: clasic\n")
+    result = run_cli("check", "--content", "content")
+    assert result.exit_code == 1
+    assert problem_lines(result) == [
+        "content/site.yaml:8: theme: no theme 'clasic'; did you mean 'classic'? "
+        "(expected one of: classic, default)"]
+    site.write_text(site.read_text().replace("clasic", "classic"))
+    assert run_cli("check", "--content", "content").exit_code == 0
+
+
+def test_a_quoted_date_is_the_date_it_says(minimal_content, tmp_path):
+    issue = minimal_content / "issues" / "2024-01-07.yaml"
+    issue.write_text(issue.read_text().replace("date: 2024-01-07", 'date: "2024-01-07"'))
+    build(minimal_content, tmp_path / "site")
+    assert (tmp_path / "site" / "issues" / "2024-01-07" / "index.html").is_file()
+    issue.write_text(issue.read_text().replace('"2024-01-07"', '"2024-01-32"'))
+    result = run_cli("check", "--content", str(minimal_content))
+    assert result.exit_code == 1 and "'2024-01-32' is not a valid date" in result.stderr

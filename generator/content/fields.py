@@ -70,6 +70,11 @@ class Fields:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:  # "2024-06-16" in quotes is the date it obviously is
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
         self.fail(key, f"'{value}' is not a valid date (expected YYYY-MM-DD, such as 2024-06-16)")
         return None
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..errors import Problem
-from .fields import SLUG_RE, Fields, read_fields, type_name
+from .fields import SLUG_RE, Fields, did_you_mean, read_fields, type_name
 from .files import LineDict, LineList, Source
 from ..model import Author, Category, Site
 
@@ -18,7 +18,10 @@ TAG_AUTHORITY_RE = re.compile(r"^(?:[^\s@,:]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(
 UNSUBSCRIBE_SCHEMES = ("http", "https", "mailto")
 
 
-def validate_site(source: Source, problems: list[Problem]) -> Site | None:
+def validate_site(source: Source, problems: list[Problem],
+                  themes: tuple[str, ...] | None = None) -> Site | None:
+    """site.yaml as a Site; each problem with its line. `themes`: the names of the themes there
+    are, when known, so that a misspelt theme is reported here rather than by the build."""
     fields = read_fields(source, problems, "title, description, base_url, categories", SITE_FIELDS)
     if fields is None:
         return None
@@ -54,6 +57,9 @@ def validate_site(source: Source, problems: list[Problem]) -> Site | None:
     )
     if not SLUG_RE.match(site.theme):
         fields.fail("theme", f"'{site.theme}' is not a theme name (expected a folder name in themes/)")
+    elif themes is not None and site.theme not in themes:
+        fields.fail("theme", f"no theme '{site.theme}'{did_you_mean(site.theme, themes)} "
+                             f"(expected one of: {', '.join(sorted(themes))})")
     return site
 
 

@@ -14,6 +14,7 @@ from .warnings import find_empty_categories, find_repeats
 from .files import ContentFiles, Source, load_content_files
 from ..incremental.issues import prerender
 from ..model import Issue, Site
+from ..theme import find_themes_dir, theme_names
 from ..workers import parallel_map
 from .settings import validate_site
 from .issues import validate_issue, validate_page
@@ -67,7 +68,8 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
     `markdown`, when given, receives the HTML of Markdown texts rendered while validating.
     """
     problems: list[Problem] = []
-    site = validate_site(files.site, problems) if files.site else None
+    themes = theme_names(find_themes_dir(Path(options.content_dir), options.themes_dir))
+    site = validate_site(files.site, problems, themes) if files.site else None
     if site is None:
         raise ContentError(problems)
     if options.base_url:
