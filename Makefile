@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check clean
+.PHONY: site serve test check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 # BASE_URL (optional) overrides base_url from content/site.yaml, as the publish workflow does.
 site: $(STAMP)
 	$(VENV)/bin/roundup build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+# The site at http://127.0.0.1:$(PORT)/ under base_url's path, rebuilt and reloaded on every save.
+PORT ?= 8000
+serve: $(STAMP)
+	$(VENV)/bin/roundup serve --port $(PORT)
 
 check: $(STAMP)
 	$(VENV)/bin/roundup check --strict
