@@ -67,7 +67,9 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
     from .catalog import build_catalog
     from .writer import StagedOutput, has_files
     from .workers import parallel_map
-    from .pages import AppearanceKeys, Fingerprints, plan_site
+    from .incremental.fingerprints import Fingerprints
+    from .made_from import AppearanceKeys
+    from .pages import plan_site
     from .related import related_papers
     from .templates import make_environment
 
