@@ -12,11 +12,10 @@ from typing import Callable, Iterator, TextIO
 import click
 
 from . import __version__
-from .build import build
-from .incremental.cache import read_only_cache
+from .build import build, load_checked_site
 from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
-from .runtime import exit_now, paused_garbage_collection
+from .runtime import exit_now
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
                               type=click.Path(file_okay=False, path_type=Path),
@@ -155,13 +154,10 @@ def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 def check_command(content_dir: Path, strict: bool) -> None:
     """Validate everything and write nothing; exit 0 when the content is valid."""
-    from .content.site import load_site  # not at the top: `roundup build` with nothing to do never needs it
-
     options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
     try:
         # issues unchanged since the last `roundup build` into the default folder are not validated again
-        with paused_garbage_collection():
-            site, warnings = load_site(options, read_only_cache(options.output_dir))
+        site, warnings = load_checked_site(options)
     except ContentError as error:
         _fail(error.problems)
     _report(warnings)

@@ -15,7 +15,6 @@ import jinja2
 from .errors import BuildError
 from .model import Issue, Site
 from .options import BuildOptions
-from .runtime import paused_garbage_collection
 from .theme import find_themes_dir, load_theme
 
 # Every rule becomes a style="" attribute; only @media rules stay in a <style> block, for the
@@ -48,13 +47,11 @@ def render_email_text(env: jinja2.Environment, site: Site, issue: Issue) -> str:
 
 def render_email(options: BuildOptions, slug: str, text: bool = False) -> str:
     """One issue's email edition, HTML or plain text (``text``), without writing anything."""
-    from .content.site import load_site
-    from .incremental.cache import read_only_cache
+    from .build import load_checked_site
     from .templates import make_environment
     from .content.fields import did_you_mean
 
-    with paused_garbage_collection():
-        site, _ = load_site(options, read_only_cache(options.output_dir))
+    site, _ = load_checked_site(options)
     issue = next((issue for issue in site.issues if issue.slug == slug), None)
     if issue is None:
         slugs = [issue.slug for issue in site.issues]

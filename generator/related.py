@@ -6,7 +6,8 @@ that a new issue seldom changes the related papers of old paper pages. They are 
 
 Papers are bits of Python integers (bit 0 is the newest paper), one integer per tag and category,
 so scoring every paper against every other takes a few big-integer operations per paper. After an
-edit, only the papers whose answer it can change are scored again (update_related).
+edit, only the papers whose answer it can change are scored again (update_related, which
+incremental/related.py uses).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from .hashing import digest
-from .incremental.cache import BuildCache
 from .catalog import Catalog, PaperRecord
 from .model import Issue
 
@@ -40,29 +39,13 @@ class RelatedState(NamedTuple):
     limit: int
 
 
-def related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache) -> dict[str, tuple[str, ...]]:
-    """Paper id -> the ids of its related papers: the last build's answer when no paper's place,
-    category or tags changed; else updated from it where an edit can have changed it (update_related),
-    or found for every paper (~0.4-1.5 s on a ten-year archive). Ids, not records: a page looks up the
-    few it shows (catalog.paper_index)."""
-    # every paper in the order featured, with its category and tags each time: what the answer depends on
-    key = digest("".join(section.related_key for issue in issues for section in issue.sections))
-    saved = cache.recall("related", key)
-    if isinstance(saved, dict) and saved.keys() == catalog.paper_index.keys():
-        return saved
-    order, groups = _papers(issues, catalog)
-    previous = cache.recall("related_state", _LAST)
-    state = update_related(previous, order, groups) if isinstance(previous, RelatedState) else None
-    state = state or find_related_ids(order, groups)
-    cache.remember("related", key, state.related)
-    cache.remember("related_state", _LAST, state)
-    return state.related
+def related_papers(issues: tuple[Issue, ...], catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Paper id -> the ids of its related papers. Ids, not records: a page looks up the few it
+    shows (catalog.paper_index)."""
+    return find_related_ids(*paper_groups(issues, catalog)).related
 
 
-_LAST = "last"  # the state saved by the last build that found related papers, whatever it was made from
-
-
-def _papers(issues: tuple[Issue, ...], catalog: Catalog) -> tuple[tuple[str, ...], dict[str, tuple]]:
+def paper_groups(issues: tuple[Issue, ...], catalog: Catalog) -> tuple[tuple[str, ...], dict[str, tuple]]:
     order = tuple(dict.fromkeys(entry.paper.id for issue in issues for entry in issue.entries))
     return order, {paper_id: _groups(catalog.paper_index[paper_id]) for paper_id in order}
 

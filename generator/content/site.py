@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Callable
 
-from ..incremental.cache import BuildCache, issue_key, site_key
 from ..options import BuildOptions
 from ..errors import ContentError, Problem
+from ..hashing import digest
 from .fields import is_http_url
 from .warnings import find_empty_categories, find_repeats
 from .files import ContentFiles, Source, load_content_files
-from ..incremental.issues import prerender
 from ..model import Issue, Site
 from ..theme import find_themes_dir, theme_names
 from ..workers import parallel_map
@@ -22,51 +22,34 @@ from .issues import validate_issue, validate_page
 
 @dataclass(frozen=True)
 class Checked:
-    """One issue file after validation, as a worker returns it."""
+    """One issue file after validation."""
 
     path: str
-    key: str
     issue: Issue | None
     problems: list[Problem]
-    markdown: dict[str, str]  # its Markdown texts rendered ahead, so no page renders them again
 
 
-def _check_issues(sources: list[tuple[Source, str]], site: Site, settings_key: str, cache: BuildCache,
-                  render_ahead: bool) -> list[Checked]:
-    """Validate issue files, in parallel; files unchanged since the last build come from the cache."""
-    done, todo = {}, []
-    for source, slug in sources:
-        key = issue_key(settings_key, source.path, source.text_digest)
-        cached = cache.issue(key)
-        if cached:
-            done[source.path] = Checked(source.path, key, cached[0], list(cached[1]), cached[2])
-        else:
-            todo.append((source, slug, key))
-
-    def check(job: tuple[Source, str, str]) -> Checked:
-        source, slug, key = job
-        problems: list[Problem] = []
-        issue = validate_issue(source, slug, site, problems)
-        markdown = {}
-        if issue is not None:
-            issue = dataclasses.replace(issue, digest=key)
-            if render_ahead:
-                markdown = prerender(issue, site.absolute(issue.url))
-        return Checked(source.path, key, issue, problems, markdown)
-
-    for checked in parallel_map(check, todo, min_per_worker=4):  # an issue file is a lot of work
-        done[checked.path] = checked
-        if checked.issue is not None and not any(p.severity == "error" for p in checked.problems):
-            cache.add_issue(checked.key, (checked.issue, checked.problems, checked.markdown))
-    return [done[source.path] for source, _ in sources]
+# Validates issue files [(source, slug)] against the site settings; the build's speed layer
+# (incremental/) passes one that takes files unchanged since the last build from its cache.
+CheckIssues = Callable[[list[tuple[Source, str]], Site], list[Checked]]
 
 
-def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | None = None,
-               markdown: dict[str, str] | None = None) -> tuple[Site, list[Problem]]:
-    """Validate every file; raise ContentError with all problems, or return the site and warnings.
+def check_issue(source: Source, slug: str, site: Site) -> Checked:
+    problems: list[Problem] = []
+    issue = validate_issue(source, slug, site, problems)
+    if issue is not None:
+        issue = dataclasses.replace(issue, digest=digest(source.path + "\0" + source.text_digest))
+    return Checked(source.path, issue, problems)
 
-    `markdown`, when given, receives the HTML of Markdown texts rendered while validating.
-    """
+
+def check_issues(sources: list[tuple[Source, str]], site: Site) -> list[Checked]:
+    """Validate issue files, in parallel: an issue file is a lot of work."""
+    return parallel_map(lambda job: check_issue(*job, site), sources, min_per_worker=4)
+
+
+def build_site(files: ContentFiles, options: BuildOptions,
+               check: CheckIssues = check_issues) -> tuple[Site, list[Problem]]:
+    """Validate every file; raise ContentError with all problems, or return the site and warnings."""
     problems: list[Problem] = []
     themes = theme_names(find_themes_dir(Path(options.content_dir), options.themes_dir))
     site = validate_site(files.site, problems, themes) if files.site else None
@@ -87,15 +70,12 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
             continue
         sources_by_slug[slug] = source.path
         sources.append((source, slug))
-    cache = cache if cache is not None else BuildCache(Path(), enabled=False)
     issues: list[Issue] = []
-    for checked in _check_issues(sources, site, site_key(files.site.text, site.base_url), cache, markdown is not None):
+    for checked in check(sources, site):
         problems += checked.problems
         if checked.issue is not None:
             issues.append(checked.issue)
-        if markdown is not None:
-            markdown.update(checked.markdown)
-    issues = _assign_numbers(issues, problems, cache)
+    issues = _assign_numbers(issues, problems)
 
     pages = []
     for source in files.pages:
@@ -128,7 +108,7 @@ def _scheduled_notes(issues: list[Issue], options: BuildOptions) -> list[Problem
             for issue in issues if _is_scheduled(issue, options) and not issue.draft]
 
 
-def _assign_numbers(issues: list[Issue], problems: list[Problem], cache: BuildCache) -> list[Issue]:
+def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
     """Issues without a number are numbered by their position by date; numbers must be unique."""
     ordered = sorted(issues, key=lambda issue: (issue.date, issue.slug))
     numbered, taken = [], {}
@@ -139,19 +119,16 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem], cache: BuildCa
                                     f"{taken[number]} (expected a unique number per issue)"))
             continue
         taken[number] = issue.source_path
-        known = cache.numbered.get((issue.digest, number))
-        if known is None:
-            known = cache.numbered[issue.digest, number] = dataclasses.replace(issue, number=number)
-        numbered.append(known)
+        numbered.append(issue if issue.number == number else dataclasses.replace(issue, number=number))
     return numbered
 
 
-def load_site(options: BuildOptions, cache: BuildCache | None = None, markdown: dict[str, str] | None = None,
-              loaded: tuple[ContentFiles, list[Problem]] | None = None) -> tuple[Site, list[Problem]]:
+def load_site(options: BuildOptions, loaded: tuple[ContentFiles, list[Problem]] | None = None,
+              check: CheckIssues = check_issues) -> tuple[Site, list[Problem]]:
     """`loaded`: the content files when the caller has read them already (load_content_files)."""
     files, problems = loaded or load_content_files(Path(options.content_dir))
     try:
-        site, warnings = build_site(files, options, cache, markdown)
+        site, warnings = build_site(files, options, check)
     except ContentError as error:
         raise ContentError(problems + error.problems) from None
     if problems:

@@ -13,9 +13,6 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
-from ..runtime import paused_garbage_collection
-from ..incremental.cache import read_only_cache, site_key, validated_issues
-from ..options import BuildOptions
 from ..errors import EditorError
 from ..content.fields import did_you_mean
 from .hfdaily import HF_DAILY_API, load_hf_daily
@@ -57,9 +54,9 @@ def _built_issues(files: ContentFiles, site: Site | None) -> dict:
     unchanged since (read from its cache, never written): those files are not parsed again."""
     if site is None:
         return {}
-    cache = read_only_cache(BuildOptions().output_dir)
-    with paused_garbage_collection():
-        return validated_issues(cache, site_key(files.site.text, site.base_url), files.issues)
+    from ..build import issues_built_before
+
+    return issues_built_before(files.issues, site)
 
 
 def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None, title: str = "") -> Path:

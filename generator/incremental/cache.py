@@ -14,9 +14,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..hashing import digest, generator_stamp
+from ..hashing import generator_stamp
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: issue keys made from the validated site settings (incremental/issues.py)
 _ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
 
 
@@ -112,28 +112,6 @@ def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
         return BuildCache(folder, enabled)
     inputs, summary, outputs = state
     return BuildCache(folder, enabled, inputs, summary, outputs)
-
-
-def site_key(site_text: str, base_url: str) -> str:
-    """What every issue a build validates depends on besides its own file: site.yaml and the base URL
-    (Markdown rendered ahead for email holds absolute links)."""
-    return digest(site_text + base_url)
-
-
-def issue_key(settings_key: str, path: str, text_digest: str) -> str:
-    """The key of an issue file's validated form in the cache: site_key(), its path and its text."""
-    return digest(settings_key + path + text_digest)
-
-
-def validated_issues(cache: BuildCache, settings_key: str, sources) -> dict[str, object]:
-    """Path -> the Issue the cache holds for each of `sources` (loader.Source) whose text a build
-    validated with these site settings (site_key()); the others are not in it."""
-    found = {}
-    for source in sources:
-        entry = cache.issue(issue_key(settings_key, source.path, source.text_digest))
-        if entry:
-            found[source.path] = entry[0]
-    return found
 
 
 def read_only_cache(output_dir: Path) -> BuildCache:

@@ -7,13 +7,13 @@ artifacts as in `roundup build`, so the browser gets the bytes a build would wri
 
 from __future__ import annotations
 
-import gc
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..incremental.cache import BuildCache
+from ..incremental.door import Incremental
 from ..options import BuildOptions
 from ..content.site import load_site
 from ..errors import Problem
@@ -22,7 +22,6 @@ from ..catalog import Catalog, build_catalog
 from ..incremental.catalog import update_catalog
 from ..model import Site
 from ..pages import plan_site
-from ..related import related_papers
 from ..jinja_speedups import CompiledTemplates, release_environment
 from ..templates import make_environment
 from ..theme import find_themes_dir, load_theme
@@ -56,24 +55,19 @@ class LiveSite:
 def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
     """Load and plan the site: ContentError or a Jinja error when it does not build."""
     memory.cache.keep_used()
-    markdown: dict[str, str] = {}
-    enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects, none of them garbage yet
-    try:
-        site, warnings = load_site(options, memory.cache, markdown, load_content_files(Path(options.content_dir)))
+    speed = Incremental(memory.cache, options.output_dir)  # what earlier loads left in memory
+    with speed.loading():  # hundreds of thousands of new objects, none of them garbage yet
+        site, warnings = load_site(options, load_content_files(Path(options.content_dir)), speed.issues)
+        site = speed.reuse(site)
         catalog = update_catalog(memory.indexed[1], memory.indexed[0], site) if memory.indexed else None
         if catalog is None:  # the first load, or an edit that moved a paper
             catalog = build_catalog(site)
         memory.indexed = (site, catalog)
         theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
-        env = make_environment(theme, site, markdown, memory.templates)
+        env = make_environment(theme, site, speed.markdown, memory.templates)
         for name in env.list_templates():  # a template that does not compile fails now, not on a request
             env.get_template(name)
-        artifacts = plan_site(env, site, catalog, theme, related_papers(site.issues, catalog, memory.cache))
-    finally:
-        gc.freeze()  # never scanned by the collector: a full collection would stall the next requests
-        if enabled:
-            gc.enable()
+        artifacts = plan_site(env, site, catalog, theme, speed.related_papers(site, catalog))
     live = LiveSite({artifact.path: artifact.make for artifact in artifacts},
                     sum(1 for artifact in artifacts if artifact.is_page), tuple(warnings))
     weakref.finalize(live, release_environment, env)
