@@ -1,6 +1,14 @@
-"""The only code that reaches into Jinja's and markupsafe's internals, for speed."""
+"""The only code that reaches into Jinja's and markupsafe's internals, for speed.
+
+Both are private APIs: pyproject.toml pins Jinja2 and MarkupSafe below their next minor version,
+and each trick falls back to stock behaviour when what it patches is not there.
+tests/test_speedups.py renders the sample with the patched and the stock code generator and
+compares the bytes.
+"""
 
 from __future__ import annotations
+
+import inspect
 
 import jinja2
 import jinja2.compiler
@@ -35,16 +43,28 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             self.write(finalize.src)
 
 
-class SpeedyEnvironment(jinja2.Environment):
-    """A Jinja environment whose templates write `{{ value }}` through _escape_output."""
+def _can_patch() -> bool:
+    """Whether Jinja's code generator has the private method _CodeGenerator overrides, as in 3.1."""
+    method = getattr(jinja2.compiler.CodeGenerator, "_output_child_pre", None)
+    if not callable(method) or not jinja2.__version__.startswith("3.1."):
+        return False
+    return list(inspect.signature(method).parameters) == ["self", "node", "frame", "finalize"]
 
-    code_generator_class = _CodeGenerator
+
+PATCHED = _can_patch()
+
+
+class SpeedyEnvironment(jinja2.Environment):
+    """A Jinja environment whose templates write `{{ value }}` through _escape_output; stock
+    Jinja when the code generator is not the one _CodeGenerator was written for."""
+
+    code_generator_class = _CodeGenerator if PATCHED else jinja2.compiler.CodeGenerator
     escape_output = staticmethod(_escape_output)
 
 
 # Templates compiled by _CodeGenerator are kept apart from those of plain Jinja (or of an older
 # roundup), which the bytecode cache would otherwise load: it knows only the template's source.
-BYTECODE_PATTERN = "roundup-1-%s.cache"
+BYTECODE_PATTERN = "roundup-1-%s.cache" if PATCHED else "roundup-stock-%s.cache"
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
