@@ -30,3 +30,9 @@ def paused_garbage_collection() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def release_frozen_objects() -> None:
+    """Let the collector see again what paused_garbage_collection froze: a long-running
+    `roundup serve` must be able to free the previous site."""
+    gc.unfreeze()

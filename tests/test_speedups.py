@@ -65,3 +65,42 @@ def test_the_garbage_collector_pause_leaves_it_as_it_was(enabled):
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def imports_of(path: Path) -> set[str]:
+    """The generator modules a module imports, as paths relative to generator/ without .py."""
+    import ast
+
+    package = path.parent.relative_to(GENERATOR).parts
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - node.level + 1])
+            found.add("/".join(base + (node.module or "").split(".")).strip("/"))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator."):
+            found.add(node.module.removeprefix("generator.").replace(".", "/"))
+    return found
+
+
+GENERATOR = Path(templates.__file__).parent
+
+
+def test_only_build_and_serve_open_the_door_to_speed():
+    """The pipeline reads as if every build were cold: the model, the content checks, the
+    templates and the editor commands never import the incremental package."""
+    allowed = {"build.py", "serve", "incremental"}
+    offenders = []
+    for path in sorted(GENERATOR.rglob("*.py")):
+        relative = path.relative_to(GENERATOR)
+        if relative.parts[0] in allowed:
+            continue
+        if any(name == "incremental" or name.startswith("incremental/") for name in imports_of(path)):
+            offenders.append(relative.as_posix())
+    assert offenders == []
+
+
+def test_tricks_on_the_process_live_in_runtime_py():
+    offenders = [path.relative_to(GENERATOR).as_posix() for path in sorted(GENERATOR.rglob("*.py"))
+                 if path.name != "runtime.py" and ("gc." in path.read_text(encoding="utf-8")
+                                                   or "import gc" in path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -10,7 +10,6 @@ different: tests/test_soundness.py compares incremental builds with cold ones, b
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..jinja_speedups import BYTECODE_PATTERN
 from ..made_from import AppearanceKeys, Artifact
 from ..model import Site
 from ..options import BuildOptions
-from ..runtime import paused_garbage_collection
+from ..runtime import paused_garbage_collection, release_frozen_objects
 from ..search.pagefind import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .cache import BuildCache, forget, load_cache, save_cache
 from .issues import KeptIssues
@@ -79,7 +78,7 @@ class Incremental:
     def close(self) -> None:
         if self._missing is not None:
             self._missing.close()
-        gc.unfreeze()  # a long-running `roundup serve` must be able to free the previous site
+        release_frozen_objects()
 
     def __enter__(self) -> Incremental:
         return self
