@@ -72,9 +72,9 @@ def run() -> None:
     """The `roundup` command: main(), then the end of the process without Python freeing the loaded
     site object by object, which took ~1.3 s of a 5 s one-summary rebuild of a ten-year archive.
     (Tests call main() in-process; only the installed command ends this way.)"""
+    code: object = 0
     try:
         main()
-        code = 0
     except SystemExit as done:
         code = done.code
     if code is None:
@@ -144,7 +144,7 @@ def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str
     if not (enabled and stream.isatty()):
         yield lambda path: None
         return
-    pages = (path for path in ())  # no length: the bar counts without a total
+    pages: Iterator[str] = iter(())  # no length: the bar counts without a total
     with click.progressbar(pages, label="Building", file=stream, show_pos=True, show_eta=False) as bar:
         yield lambda path: bar.update(1)
 

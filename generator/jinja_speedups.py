@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 try:  # markupsafe's C escaping, whose result escape() wraps in a Markup (see _escape_output)
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - markupsafe without its C extension, or a new version
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
+    def _escape_inner(s: str, /) -> str:
+        return str(escape(s))
 
 
 def _escape_output(value) -> str:
@@ -85,8 +85,9 @@ def release_environment(env: jinja2.Environment) -> None:
     """Let the site go with the last request that uses it. Jinja's templates and environment refer
     to each other, and frozen objects are never collected: what the environment holds (the site,
     its rendered Markdown) would stay in memory for good, ~3 MiB each edit on a ten-year archive."""
-    for template in env.cache.values():
+    for template in (env.cache or {}).values():
         template.root_render_func.__globals__.clear()  # its compiled code's names, which name the template
-    env.cache.clear()
+    if env.cache is not None:
+        env.cache.clear()
     env.globals.clear()
     env.filters.clear()

@@ -21,7 +21,7 @@ def _periodical(site: Site) -> dict:
 
 
 def website_data(site: Site) -> dict:
-    data = {"@context": "https://schema.org", "@type": "WebSite", "name": site.title,
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": "WebSite", "name": site.title,
             "description": site.description, "url": site.base_url, "inLanguage": site.language}
     if site.author:
         data["publisher"] = {"@type": "Organization", "name": site.author.name}

@@ -36,7 +36,7 @@ def _demote_headings(state) -> None:
 def _make_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.validateLink = is_safe_link
+    md.validateLink = is_safe_link  # type: ignore[method-assign]  # markdown-it's documented hook
     md.core.ruler.push("demote_headings", _demote_headings)
     return md
 

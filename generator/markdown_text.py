@@ -34,7 +34,8 @@ def render_text(text: str, page_url: str, width: int = 72, indent: str = "") -> 
     """Markdown as readable plain text wrapped at ``width``: every link as ``label (full URL)``."""
     lines: list[str] = []
     lists: list[list] = []  # per open list: [ordered, next number]
-    marker, quote, row, last_was_item = "", 0, None, False
+    marker, quote, last_was_item = "", 0, False
+    row: list[str] | None = None  # the cells of a table row being read
 
     def emit(block: str, tight: bool = False, wrap: bool = True) -> None:
         nonlocal marker, last_was_item
@@ -65,7 +66,7 @@ def render_text(text: str, page_url: str, width: int = 72, indent: str = "") -> 
             quote += 1 if kind == "blockquote_open" else -1
         elif kind == "trow_open":
             row = []
-        elif kind == "trow_close":
+        elif kind == "trow_close" and row is not None:
             emit(" | ".join(row), tight=True, wrap=False)
             last_was_item, row = True, None
         elif kind == "inline" and row is not None:

@@ -75,11 +75,11 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                                           functools.partial(_listing_key, shown, template, listing, pager),
                                           (template,), True, part_of=listing.url))
 
-    index = catalog.paper_index
+    paper_index = catalog.paper_index
     for record in catalog.papers:
         others = related[record.paper.id]
         artifacts.append(Artifact(f"{record.paper.page_url}index.html",
-                                  functools.partial(_render_paper, env, index, site.category, record, others),
+                                  functools.partial(_render_paper, env, paper_index, site.category, record, others),
                                   functools.partial(_paper_key, shown, shown_as_related, record, others),
                                   ("paper.html",), True, part_of=record.paper.page_url))
 

@@ -207,10 +207,11 @@ def _closest(mask: int, bit: int, count: int) -> list[int]:
     while len(found) < count and (newer or older):
         below = newer.bit_length() - 1 if newer else None
         above = bit + 1 + ((older & -older).bit_length() - 1) if older else None
-        if above is None or (below is not None and bit - below <= above - bit):
+        if below is not None and (above is None or bit - below <= above - bit):
             found.append(below)
             newer ^= 1 << below
         else:
+            assert above is not None  # newer or older has a bit left
             found.append(above)
             older ^= 1 << (above - bit - 1)
     return found

@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from html import unescape
-from typing import NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import jinja2
 from markupsafe import Markup, escape
@@ -66,7 +66,7 @@ class Pager(NamedTuple):
 
     items: tuple
     number: int
-    count: int
+    count: int  # type: ignore[assignment]  # the number of pages, not tuple.count()
     base_url: str  # site-relative URL of page 1
 
     def url_of(self, number: int) -> str:
@@ -92,7 +92,7 @@ def site_path(target) -> str:
     return url_of(target)
 
 
-_URL_OF = {  # by exact type: templates ask for URLs hundreds of times per page
+_URL_OF: dict[type, Callable[[Any], str]] = {  # by exact type: templates ask for URLs hundreds of times per page
     str: lambda target: target,
     Paper: lambda paper: paper.page_url,
     PaperRecord: lambda record: record.paper.page_url,
@@ -123,11 +123,11 @@ def reading_minutes(issue: Issue) -> int:
     return max(1, round(words / 230))
 
 
-def make_environment(theme: Theme, site: Site, rendered: dict[str, str] | None = None,
+def make_environment(theme: Theme, site: Site, rendered: dict | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (incremental.issues.prerender);
     `compiled` keeps compiled templates for the next environment (`roundup serve`)."""
-    rendered = rendered if rendered is not None else {}
+    rendered = rendered if rendered is not None else {}  # text, or (text, page URL, indent)
 
     def markdown(text: str) -> Markup:
         html = rendered.get(text)

@@ -54,7 +54,7 @@ def load_theme(name: str, themes_dir: Path) -> Theme:
             raise BuildError(f"theme '{name}' extends itself in a loop")
         folders.append(folder)
         settings_file = folder / "theme.yaml"
-        settings = {}
+        settings: dict = {}
         if settings_file.is_file():
             try:
                 settings = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}

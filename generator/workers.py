@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import traceback
 from multiprocessing.connection import wait
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from .errors import BuildError
 
@@ -28,7 +28,7 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _units(items: Sequence, group: Callable[[object], object], size: int) -> list[list[int]]:
+def _units(items: Sequence, group: Callable[[Any], object], size: int) -> list[list[int]]:
     """The items' indexes in units of work handed out one at a time: each group is one unit (its items
     share work), handed out first; the other items go in runs of `size`, in order."""
     groups: dict[object, list[int]] = {}
@@ -70,24 +70,24 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
     """
     jobs = min(jobs or default_jobs(), max(1, len(items) // min_per_worker))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        results = []
+        done = []
         for item in items:
-            results.append(func(item))
-            on_result(results[-1])
-        return results
+            done.append(func(item))
+            on_result(done[-1])
+        return done
 
     context = multiprocessing.get_context("fork")
     results: list = [None] * len(items)
     # small enough that the last units end close together, large enough to keep messages few
     units = iter(_units(items, group, max(1, min(batch, len(items) // (jobs * 16)))))
-    workers: dict[object, _Worker] = {}
+    workers: dict[Any, _Worker] = {}
     failure = None
     for number in range(jobs):
-        connection, theirs = context.Pipe()
+        ours, theirs = context.Pipe()
         process = context.Process(target=_work, args=(theirs, func, items), daemon=True)
         process.start()
         theirs.close()
-        worker = workers[connection] = _Worker(number, process, connection)
+        worker = workers[ours] = _Worker(number, process, ours)
         worker.hand_out(units)
         worker.hand_out(units)  # one to do and one waiting: it never waits for the parent
     try:
@@ -95,7 +95,7 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
             for connection in wait(list(workers)):
                 worker = workers[connection]
                 try:
-                    kind, payload = connection.recv()
+                    kind, payload = worker.connection.recv()
                 except (EOFError, OSError):  # sent None and done, or it died (the pipe closed or reset)
                     kind, payload = ("end", None) if not worker.pending else \
                         ("error", BuildError(f"build worker {worker.number} stopped without a result"))
@@ -111,7 +111,7 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
                     continue
                 if kind == "error":
                     failure = failure or payload
-                connection.close()
+                worker.connection.close()
                 worker.process.join()
                 del workers[connection]
     finally:

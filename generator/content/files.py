@@ -15,10 +15,8 @@ import yaml
 from ..hashing import digest
 from ..errors import Problem
 
-try:  # the C parser is ~15x faster; line marks are kept either way
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+# the C parser is ~15x faster; line marks are kept either way (PyYAML without libyaml has none)
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineDict(dict):

@@ -77,7 +77,8 @@ def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Probl
                                                     else f"is {type_name(value)}")
         fields.fail("papers", f"{what} (expected a list of at least one paper)")
         return []
-    papers, seen = [], {}
+    papers: list[Paper] = []
+    seen: dict[str, int] = {}
     for index, item in enumerate(value):
         if not isinstance(item, LineDict):
             fields.fail(f"papers[{index}]", f"is {type_name(item)} (expected a paper: title, category, summary ...)",
@@ -128,7 +129,7 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
             link_url = link_fields.url(name, required=True)
             if link_url:
                 links.append(Link(str(name), link_url))
-    tags = []
+    tags: list[Tag] = []
     for name in fields.text_list("tags"):
         tag = Tag(slugify(name, "tag"), name)
         if tag.slug not in {t.slug for t in tags}:
@@ -153,7 +154,7 @@ def _error_count(problems: list[Problem]) -> int:
 
 def _number_sections(papers: list[Paper], site: Site, issue_slug: str) -> tuple[Section, ...]:
     """Group papers by category in site order and number them 1., 1.1, 1.2 ..."""
-    sections = []
+    sections: list[Section] = []
     for category in site.categories:
         chosen = [paper for paper in papers if paper.category == category.slug]
         if chosen:

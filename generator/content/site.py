@@ -61,7 +61,8 @@ def build_site(files: ContentFiles, options: BuildOptions,
                                     "(expected https://...)"))
         site = dataclasses.replace(site, base_url=options.base_url.rstrip("/") + "/")
 
-    sources, sources_by_slug = [], {}
+    sources: list[tuple[Source, str]] = []
+    sources_by_slug: dict[str, str] = {}
     for source in files.issues:
         slug = PurePath(source.path).stem
         if slug in sources_by_slug:
@@ -87,7 +88,7 @@ def build_site(files: ContentFiles, options: BuildOptions,
     if errors:
         raise ContentError(problems)
     problems += _scheduled_notes(issues, options)
-    problems += find_repeats(issues) + find_empty_categories(site, issues, files.site.path)
+    problems += find_repeats(issues) + find_empty_categories(site, issues, files.site.path if files.site else "site.yaml")
     published = [issue for issue in issues
                  if (options.drafts or not issue.draft) and (options.future or not _is_scheduled(issue, options))]
     published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)
@@ -111,7 +112,8 @@ def _scheduled_notes(issues: list[Issue], options: BuildOptions) -> list[Problem
 def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
     """Issues without a number are numbered by their position by date; numbers must be unique."""
     ordered = sorted(issues, key=lambda issue: (issue.date, issue.slug))
-    numbered, taken = [], {}
+    numbered: list[Issue] = []
+    taken: dict[int, str] = {}
     for position, issue in enumerate(ordered, start=1):
         number = issue.number or position
         if number in taken:

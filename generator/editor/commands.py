@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .append import Featured, find_featured, insert_records, render_record, write_issue_text
 from .arxiv import ARXIV_API, EXPECTED_REF, load_arxiv_papers, parse_arxiv_ref
-from ..errors import EditorError
+from ..errors import EditorError, Problem
 from ..content.fields import did_you_mean
 from .hfdaily import HF_DAILY_API, load_hf_daily
 from ..content.files import ContentFiles, load_content_files
@@ -38,7 +38,7 @@ class Added:
 def _site_settings(files: ContentFiles) -> Site:
     if files.site is None:
         raise EditorError("site.yaml is missing (expected a content folder with site.yaml; see --content)")
-    problems = []
+    problems: list[Problem] = []
     site = validate_site(files.site, problems)
     if site is None or not site.categories:
         raise EditorError(f"{files.site.path}: cannot read the categories; run 'roundup check' first")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from ..options import HF_DAILY_API
 from ..content.fields import is_http_url
@@ -16,7 +17,7 @@ from ..content.issues import parse_arxiv
 
 
 
-def _paper(item: object, index: int) -> PaperMetadata:
+def _paper(item: Any, index: int) -> PaperMetadata:
     paper = item.get("paper") if isinstance(item, dict) else None
     if not isinstance(paper, dict):
         raise FetchError(f"Hugging Face sent an unexpected reply: item {index} has no 'paper' object")
@@ -24,7 +25,7 @@ def _paper(item: object, index: int) -> PaperMetadata:
     title = clean_text(paper.get("title") or item.get("title"))
     if parsed is None or not title:
         raise FetchError(f"Hugging Face sent an unexpected reply: item {index} has no arXiv id or no title")
-    authors = paper.get("authors") if isinstance(paper.get("authors"), list) else []
+    authors = paper["authors"] if isinstance(paper.get("authors"), list) else []
     names = tuple(name for name in (clean_text(a.get("name")) for a in authors if isinstance(a, dict)) if name)
     abstract = clean_text(paper.get("summary") or item.get("summary"))
     repo = clean_text(paper.get("githubRepo"))

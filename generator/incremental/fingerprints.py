@@ -61,6 +61,7 @@ class Fingerprints:
     def _template(self, name: str) -> tuple[str, bool]:
         """(digest of the template and all it extends or includes, whether any of them reads site.issues
         or site.build_date: both change with every new issue)."""
+        assert self.env.loader is not None  # make_environment gives one
         source, filename, _ = self.env.loader.get_source(self.env, name)
         source_key = digest(source)
         found = self.parsed_before.get(source_key)
@@ -70,8 +71,7 @@ class Fingerprints:
                      reads_every_issue(tree))
         references, reads_issues = self.parsed[source_key] = found
         if "None" in references:  # a template chosen at run time: depend on every template
-            references = sorted(self.env.list_templates())
-            references.remove(name)
+            references = tuple(other for other in sorted(self.env.list_templates()) if other != name)
         parts = [self._template(ref) for ref in references]
         return (digest(source + "".join(part[0] for part in parts)),
                 reads_issues or any(part[1] for part in parts))
@@ -88,9 +88,11 @@ class Fingerprints:
         shows none or every one). Records nothing: a build worker can work it out and send it back
         for record()."""
         key = artifact.key() if callable(artifact.key) else artifact.key
-        made_with, reads_issues = (None, True) if key is None else self._made_with(artifact.templates)
+        if key is None:
+            return None, ()
+        made_with, reads_issues = self._made_with(artifact.templates)
         shown = tuple(self._issues_in(key)) if self.trace and not reads_issues else ()
-        return None if key is None else digest(made_with + repr(key)), shown
+        return digest(made_with + repr(key)), shown
 
     def record(self, index: int, shown: tuple[str, ...]) -> None:
         """Artifact number `index` shows these issues (measure())."""
@@ -144,6 +146,7 @@ class Fingerprints:
         recorded (they show what they showed)."""
         issues = {issue.slug: issue.digest for issue in self.site.issues}
         if not self.trace:
+            assert previous is not None  # suspects() traces when there is no record
             return previous._replace(issues=issues)
         showing, always = self._showing, self._always
         if self._places is not None:  # the files not traced show what they showed
@@ -151,6 +154,7 @@ class Fingerprints:
             always = list(always)
             traced = set(self._traced)
             places = [-1 if index in traced else index for index in self._places]
+            assert previous is not None  # _places is only set from a record
             for slug, indexes in previous.showing.items():
                 showing[slug] += [places[old] for old in indexes if places[old] >= 0]
             always += [places[old] for old in previous.always if places[old] >= 0]
@@ -171,7 +175,7 @@ class Fingerprints:
         """
         artifacts = self.artifacts
         self.trace = not isinstance(previous, Dependencies)
-        if self.trace:
+        if previous is None or self.trace:
             return None
         edited = [issue for issue in self.site.issues if previous.issues.get(issue.slug) != issue.digest]
         if previous.shape == self.shape:

@@ -41,7 +41,7 @@ class MissingFiles:
 
     def __call__(self) -> set[str]:
         if self._found is None:
-            bits = self._receive() if self._child else b""
+            bits: bytes | bytearray = self._receive() if self._child else b""
             if len(bits) != (len(self.paths) + 7) // 8:  # no child, or it failed: look here
                 bits = self._bits()
             self._found = {self.paths[at * 8 + bit] for at, byte in enumerate(bits) if byte

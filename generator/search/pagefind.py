@@ -154,7 +154,7 @@ def _make_deterministic(bundle: Path) -> None:
             values.sort(key=lambda pair: pair[0])
             files[path] = _index_file(path, [name, values], 7)
             renamed[path.stem] = files[path][0].stem
-        filters, referenced = set(renamed), set()
+        filters, referenced = set(renamed), set[str]()
         for path in sorted(bundle.glob("pagefind.*.pf_meta")):
             meta = _read_index_file(path)
             for part in meta:  # the language's filters: [name, file] pairs

@@ -428,6 +428,7 @@ def _make_handler(server: DevServer):
         def _live(self, relative: str, path: str, snapshot: Snapshot, head: bool):
             """A file of the site in memory, made now; only paths of the site's files are looked up."""
             name = relative + "index.html" if relative.endswith("/") or not relative else relative
+            assert snapshot.live is not None  # asked for only when a site is loaded
             if name not in snapshot.live:
                 if f"{relative}/index.html" in snapshot.live:
                     return self._redirect(path + "/", head)
