@@ -11,11 +11,10 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from generator.cli import main
+from tools import FIXTURES, ROOT, SAMPLE_CONTENT  # noqa: F401 (test files import ROOT from here)
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# A copy of the shipped sample: tests never read content/, which a fork replaces with its own.
-SAMPLE_CONTENT = FIXTURES / "sample"
+# The shipped themes. A test that takes `themed_site` runs once for each (see `theme`).
+SHIPPED_THEMES = ("default", "classic")
 
 
 def run_cli(*args: str, env: dict | None = None):
@@ -76,3 +75,15 @@ def classic_site(tmp_path_factory) -> Path:
     output = root / "site"
     build(themed_content(root / "content", "classic"), output)
     return output
+
+
+@pytest.fixture(scope="session", params=SHIPPED_THEMES)
+def theme(request) -> str:
+    """Each shipped theme in turn: the tests that hold for any theme run once per theme."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def themed_site(theme: str, request) -> Path:
+    """The sample content built with `theme` (the same build as sample_site or classic_site)."""
+    return request.getfixturevalue({"default": "sample_site", "classic": "classic_site"}[theme])

@@ -8,7 +8,7 @@ import re
 import yaml
 
 from conftest import build, run_cli, soup
-from test_site import BASE_PATH, CATEGORY_NAMES, ISSUES_YAML, JUNE, arxiv_id
+from tools import BASE_PATH, CATEGORY_NAMES, ISSUES_YAML, JUNE, arxiv_id
 
 from generator.urls import slugify
 

@@ -24,8 +24,7 @@ import pytest
 from conftest import ROOT, build, themed_content
 from generator.options import BuildOptions
 from generator.serve.server import DevServer
-from test_site import ISSUES_YAML
-from tools import CHROME_FLAGS, CHROMIUM, NODE_BIN, chromium_tab, require, served_folder
+from tools import CHROME_FLAGS, CHROMIUM, ISSUES_YAML, NODE_BIN, chromium_tab, require, served_folder
 
 THEMES = ("default", "classic")
 WIDTHS = (390, 1280)

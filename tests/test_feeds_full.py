@@ -464,7 +464,7 @@ def test_every_page_discovers_the_site_feeds_and_category_pages_their_own(sample
 
 def test_hostile_content_stays_text_in_every_feed_and_in_the_browser_view(tmp_path):
     from conftest import FIXTURES
-    from test_safety import dangers, feed_fragments
+    from tools import dangers, feed_fragments
 
     site = tmp_path / "site"
     build(FIXTURES / "hostile", site)

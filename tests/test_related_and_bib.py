@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import build, soup
-from test_site import BASE_PATH, ISSUE_SLUGS, ISSUES_YAML, arxiv_id
+from tools import BASE_PATH, CATEGORY_ORDER, ISSUE_SLUGS, ISSUES_YAML, arxiv_id
 
 from generator.bibtex import render_bibliography
 from generator.model import Paper
@@ -28,7 +28,6 @@ def sample_papers() -> list[dict]:
 
 def issue_order(papers: list[dict]) -> list[dict]:
     """Issue pages group papers by category in site.yaml order: that is the order 'newest first' means."""
-    from test_site import CATEGORY_ORDER
     return sorted(papers, key=lambda p: (-int(p["issue"].replace("-", "")), CATEGORY_ORDER.index(p["category"])))
 
 

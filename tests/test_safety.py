@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from lxml import etree
 
 from conftest import FIXTURES, build, soup
+from tools import dangers, feed_fragments
 
 HOSTILE = FIXTURES / "hostile"
 BASE_PATH = "/hostile/"
@@ -20,99 +19,8 @@ TAGS = ["kv/cache", "../../etc", "..", "CON", "推理", "<script>alert(1)</scrip
 PAPER_TITLE = "<script>alert(1)</script> Attention <img src=x onerror=alert(1)>"
 AUTHORS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>']
 
-DANGEROUS_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background",
-                  "cite", "ping", "srcset", "lowsrc", "dynsrc"}
-DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                     *(f"lpt{i}" for i in range(1, 10))}
-
-
-def _normalise_url(value: str) -> str:
-    # What a browser does before reading the scheme: strip C0 controls and spaces at both ends,
-    # drop tabs and newlines anywhere, compare case-insensitively.
-    value = value.strip("".join(chr(c) for c in range(0x21)))
-    return re.sub(r"[\t\n\r]", "", value).lower()
-
-
-def _is_json_data_block(element) -> bool:
-    """A <script type=application/ld+json> holding only valid JSON is data, not code."""
-    if (element.get("type") or "").strip().lower() not in ("application/ld+json", "application/json"):
-        return False
-    if element.find(True) is not None or set(element.attrs) - {"type"}:
-        return False
-    try:
-        json.loads(element.string or "")
-    except ValueError:
-        return False
-    return True
-
-
-def _is_theme_script(element, script_path: str | None) -> bool:
-    """<script src="{script_path}name.js" [defer]></script>: the theme's own file, nothing inline.
-
-    Only a plain same-site path under the site's /static/js/ (script_path) counts: no other host or
-    scheme, no `..`, no query, no inline code and no attribute but src, defer and async.
-    """
-    if script_path is None or set(element.attrs) - {"src", "defer", "async"}:
-        return False
-    src = element.get("src")
-    if not isinstance(src, str) or element.contents:
-        return False
-    return re.fullmatch(re.escape(script_path) + r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.js", src) is not None
-
-
-def dangers(html: str, script_path: str | None = None) -> list[str]:
-    """Every script element, event handler or script/data URL in an HTML document or fragment.
-
-    script_path (e.g. "/site/static/js/") allows the theme's own external scripts from that folder
-    of the site, such as the paper page's copy button; feed and email content allows none.
-    """
-    found = []
-    for element in BeautifulSoup(html, "html.parser").find_all(True):
-        if element.name == "script" and _is_json_data_block(element):
-            continue  # structured data (JSON-LD): never executed
-        if element.name == "script" and _is_theme_script(element, script_path):
-            continue  # the theme's own file, e.g. the copy button: no content can reach it
-        if element.name in DANGEROUS_ELEMENTS:
-            found.append(f"<{element.name}> element")
-        for attribute, value in element.attrs.items():
-            values = value if isinstance(value, list) else [value]
-            if attribute.lower().startswith("on"):
-                found.append(f"<{element.name} {attribute}=...> event handler")
-            if attribute.lower() in URL_ATTRIBUTES:
-                for url in values:
-                    urls = [part.strip().split(" ")[0] for part in url.split(",")] \
-                        if attribute.lower() == "srcset" else [url]
-                    for candidate in urls:
-                        if _normalise_url(candidate).startswith(DANGEROUS_SCHEMES):
-                            found.append(f"<{element.name} {attribute}={candidate!r}>")
-        if element.name == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            found.append("<meta http-equiv=refresh>")
-    return found
-
-
-def feed_fragments(path: Path) -> list[tuple[str, str]]:
-    """(where, text) of every feed element a reader renders as HTML.
-
-    RSS <description> and <content:encoded> are HTML by convention; an Atom text construct is HTML
-    unless its type is "text" (the default). Plain-text titles are shown as text, so they may
-    legitimately contain "<script>" as characters.
-    """
-    root = etree.parse(str(path)).getroot()
-    fragments = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.text is None:
-            continue
-        name = etree.QName(element)
-        if name.namespace == "http://www.w3.org/2005/Atom":
-            is_html = name.localname in ("content", "summary", "title", "subtitle", "rights") \
-                and (element.get("type") or "text") != "text"
-        else:
-            is_html = name.localname in ("description", "encoded")
-        if is_html:
-            fragments.append((f"{path.name}:{name.localname}", element.text))
-    return fragments
 
 
 @pytest.fixture(scope="module")

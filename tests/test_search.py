@@ -13,7 +13,7 @@ import pytest
 
 import generator.search.pagefind
 from conftest import FIXTURES, SAMPLE_CONTENT, build, run_cli, soup
-from test_site import BASE_PATH, ISSUES_YAML, arxiv_id, html_pages
+from tools import BASE_PATH, ISSUES_YAML, arxiv_id, html_pages
 
 SEARCH = "search/index.html"
 

@@ -8,36 +8,20 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from lxml import etree
 
 from conftest import SAMPLE_CONTENT, build, soup
+from tools import (BASE_PATH, CATEGORY_NAMES, CATEGORY_ORDER, ISSUE_SLUGS, ISSUES_YAML, JUNE, arxiv_id,
+                   html_pages)
 
 BASE_URL = "https://example.github.io/paper-roundup/"
-BASE_PATH = "/paper-roundup/"
 PREFIX_URL = "https://example.github.io/some/prefix/"
-JUNE = "2024-06-16"
-ISSUE_SLUGS = ("2024-06-16", "2025-08-17", "2025-08-24")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LINK_ATTRIBUTES = ("href", "src", "action", "poster", "data")
 
 
-# --- the sample content, read independently of the generator -------------------------------
-
-def _load(path: Path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-SITE_YAML = _load(SAMPLE_CONTENT / "site.yaml")
-ISSUES_YAML = {slug: _load(SAMPLE_CONTENT / "issues" / f"{slug}.yaml") for slug in ISSUE_SLUGS}
-CATEGORY_ORDER = [c["slug"] for c in SITE_YAML["categories"]]
-CATEGORY_NAMES = {c["slug"]: c["name"] for c in SITE_YAML["categories"]}
-
-
-def arxiv_id(paper: dict) -> str:
-    return re.sub(r"v\d+$", "", str(paper["arxiv"]))
-
+# --- what the sample's pages show, from its YAML (read in tests/tools.py) ---------------------
 
 def expected_numbering(issue: dict) -> list[tuple[str, str, str]]:
     """(number, title, category) for every paper, grouped by category in site.yaml order."""
@@ -50,11 +34,6 @@ def expected_numbering(issue: dict) -> list[tuple[str, str, str]]:
         section += 1
         rows += [(f"{section}.{i}", p["title"], category) for i, p in enumerate(papers, start=1)]
     return rows
-
-
-def html_pages(site: Path) -> list[Path]:
-    # issues/<slug>/email.html is an email body, not a page (no <link>, absolute links): tests/test_email.py
-    return sorted(p for p in site.rglob("*.html") if p.name != "email.html")
 
 
 def page_path(site: Path, html_file: Path) -> str:
@@ -124,7 +103,7 @@ def check_links(site: Path, base_url: str) -> tuple[int, list[str]]:
 
 # --- pages exist ------------------------------------------------------------------------------
 
-def test_every_expected_page_exists(sample_site):
+def test_every_expected_page_exists(themed_site):
     expected = ["index.html", "archive/index.html", "about/index.html", "404.html", "tags/index.html",
                 "sitemap.xml", "robots.txt", "feed.xml", "atom.xml"]
     expected += [f"issues/{slug}/index.html" for slug in ISSUE_SLUGS]
@@ -135,32 +114,32 @@ def test_every_expected_page_exists(sample_site):
     papers = {arxiv_id(p) for issue in ISSUES_YAML.values() for p in issue["papers"]}
     assert len(papers) >= 31
     expected += [f"papers/{paper}/index.html" for paper in papers]
-    missing = [path for path in expected if not (sample_site / path).is_file()]
+    missing = [path for path in expected if not (themed_site / path).is_file()]
     assert missing == []
     # and every one of them is an HTML page with content, not an empty file
     for path in expected:
         if path.endswith(".html"):
-            assert soup(sample_site / path).find("main") is not None, path
+            assert soup(themed_site / path).find("main") is not None, path
 
 
-def test_paper_pages_show_their_paper(sample_site):
+def test_paper_pages_show_their_paper(themed_site):
     for issue in ISSUES_YAML.values():
         for paper in issue["papers"]:
-            page = soup(sample_site / "papers" / arxiv_id(paper) / "index.html")
+            page = soup(themed_site / "papers" / arxiv_id(paper) / "index.html")
             assert page.h1.get_text(strip=True) == paper["title"]
             hrefs = {a["href"] for a in page.select("ul.paper-links a")}
             assert f"https://arxiv.org/abs/{arxiv_id(paper)}" in hrefs
 
 
-def test_category_and_tag_pages_list_their_papers(sample_site):
+def test_category_and_tag_pages_list_their_papers(themed_site):
     for slug in CATEGORY_ORDER:
-        page = soup(sample_site / "categories" / slug / "index.html")
+        page = soup(themed_site / "categories" / slug / "index.html")
         assert page.h1.get_text(strip=True) == CATEGORY_NAMES[slug]
         shown = [a.get_text(strip=True) for a in page.select("article.paper-card :is(h2, h3, h4) a")]
         expected = [p["title"] for issue in ISSUES_YAML.values() for p in issue["papers"]
                     if p["category"] == slug]
         assert sorted(shown) == sorted(expected), slug
-    page = soup(sample_site / "tags" / "kv-cache" / "index.html")
+    page = soup(themed_site / "tags" / "kv-cache" / "index.html")
     shown = {a.get_text(strip=True) for a in page.select("article.paper-card :is(h2, h3, h4) a")}
     expected = {p["title"] for issue in ISSUES_YAML.values() for p in issue["papers"]
                 if "kv-cache" in p.get("tags", [])}
@@ -195,8 +174,9 @@ def test_robots_txt_points_to_absolute_sitemap(sample_site):
 # --- the June issue ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def june(sample_site) -> BeautifulSoup:
-    return soup(sample_site / "issues" / JUNE / "index.html")
+def june(themed_site) -> BeautifulSoup:
+    """The June issue's page, in each shipped theme."""
+    return soup(themed_site / "issues" / JUNE / "index.html")
 
 
 def test_june_issue_groups_and_numbers_papers_like_the_roundup(june):
@@ -242,7 +222,8 @@ def test_june_table_of_contents_links_to_every_paper(june):
         [s["id"] for s in june.select("section.category-section")]
 
 
-def test_june_papers_show_authors_links_and_tags(june, sample_site):
+def test_june_papers_show_authors_links_and_tags(sample_site):
+    june = soup(sample_site / "issues" / JUNE / "index.html")
     articles = june.select("article.paper")
     by_title = {a.select_one("h3 a").get_text(strip=True): a for a in articles}
     for paper in ISSUES_YAML[JUNE]["papers"]:
@@ -266,9 +247,9 @@ def test_june_papers_show_authors_links_and_tags(june, sample_site):
     assert code, "papers with a code link show it"
 
 
-def test_issue_pages_link_to_previous_and_next_issue(sample_site):
+def test_issue_pages_link_to_previous_and_next_issue(themed_site):
     def nav(slug):
-        page = soup(sample_site / "issues" / slug / "index.html")
+        page = soup(themed_site / "issues" / slug / "index.html")
         prev = page.select_one("a[rel~=prev]")
         nxt = page.select_one("a[rel~=next]")
         return (prev["href"] if prev else None), (nxt["href"] if nxt else None)
@@ -278,8 +259,8 @@ def test_issue_pages_link_to_previous_and_next_issue(sample_site):
     assert nav("2025-08-24") == (f"{BASE_PATH}issues/2025-08-17/", None)
 
 
-def test_paper_in_two_issues_lists_both_and_has_bibtex(sample_site):
-    page = soup(sample_site / "papers" / "2406.05981" / "index.html")
+def test_paper_in_two_issues_lists_both_and_has_bibtex(themed_site):
+    page = soup(themed_site / "papers" / "2406.05981" / "index.html")
     featured = [a["href"] for a in page.select("ul.featured-in a")]
     assert len(featured) == 2
     assert {href.partition("#")[0] for href in featured} == {
@@ -291,7 +272,7 @@ def test_paper_in_two_issues_lists_both_and_has_bibtex(sample_site):
     assert re.search(r"eprint\s*=\s*\{2406\.05981\}", bibtex)
     assert "ShiftAddLLM" in bibtex
     # a paper featured once lists exactly one issue
-    once = soup(sample_site / "papers" / "2406.04692" / "index.html")
+    once = soup(themed_site / "papers" / "2406.04692" / "index.html")
     assert len(once.select("ul.featured-in a")) == 1
 
 
@@ -314,8 +295,8 @@ def test_link_checker_finds_broken_links(tmp_path):
     assert any("escapes" in p for p in problems)
 
 
-def test_every_internal_link_resolves(sample_site):
-    checked, problems = check_links(sample_site, BASE_URL)
+def test_every_internal_link_resolves(themed_site):
+    checked, problems = check_links(themed_site, BASE_URL)
     assert problems == []
     assert checked > 1000  # every page links to its stylesheet, nav, feeds ...
 
@@ -430,8 +411,8 @@ def test_rebuilding_with_source_date_epoch_gives_byte_identical_files(tmp_path):
 
 # --- home page and pagination ------------------------------------------------------------------
 
-def test_home_shows_latest_issue_first_with_its_contents(sample_site):
-    home = soup(sample_site / "index.html")
+def test_home_shows_latest_issue_first_with_its_contents(themed_site):
+    home = soup(themed_site / "index.html")
     main = home.find("main")
     first_issue_link = next(a for a in main.find_all("a", href=True) if "/issues/" in a["href"])
     assert first_issue_link["href"] == f"{BASE_PATH}issues/2025-08-24/"
@@ -447,7 +428,7 @@ def test_home_shows_latest_issue_first_with_its_contents(sample_site):
     older = [a["href"] for a in main.select("article.issue-card :is(h2, h3, h4) a")]
     assert older == [f"{BASE_PATH}issues/2025-08-17/", f"{BASE_PATH}issues/2024-06-16/"]
     # three issues fit on one page: no second page
-    assert not (sample_site / "page" / "2").exists()
+    assert not (themed_site / "page" / "2").exists()
 
 
 def test_home_is_paginated_when_there_are_more_issues_than_per_page(minimal_content, tmp_path):
@@ -470,12 +451,12 @@ def test_home_is_paginated_when_there_are_more_issues_than_per_page(minimal_cont
 
 # --- every page's head and structure -----------------------------------------------------------
 
-def test_every_page_has_the_required_head_and_structure(sample_site):
-    pages = html_pages(sample_site)
+def test_every_page_has_the_required_head_and_structure(themed_site):
+    pages = html_pages(themed_site)
     assert len(pages) > 100
     for html_file in pages:
         page = soup(html_file)
-        where = html_file.relative_to(sample_site).as_posix()
+        where = html_file.relative_to(themed_site).as_posix()
         assert len(page.find_all("h1")) == 1, where
         assert page.html.get("lang") == "en", where
         assert page.title and page.title.get_text(strip=True), where
@@ -483,7 +464,7 @@ def test_every_page_has_the_required_head_and_structure(sample_site):
         assert description and description.get("content", "").strip(), where
         canonical = page.find_all("link", rel="canonical")
         assert len(canonical) == 1, where
-        assert canonical[0]["href"] == BASE_URL + page_path(sample_site, html_file), where
+        assert canonical[0]["href"] == BASE_URL + page_path(themed_site, html_file), where
         og_title = page.find("meta", property="og:title")
         assert og_title and og_title.get("content", "").strip(), where
         skip = page.body.find("a")

@@ -6,39 +6,33 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import yaml
 
 from conftest import ROOT, soup
-from tools import NODE_BIN, require
+from tools import NODE_BIN, html_pages, require
 
 WORKFLOWS = ROOT / ".github" / "workflows"
-
-
-def html_pages(site: Path) -> list[Path]:
-    # issues/<slug>/email.html is an email body, not a page: no <link>, no canonical (tests/test_email.py)
-    return sorted(p for p in site.rglob("*.html") if p.name != "email.html")
 
 
 def json_ld(page) -> list[dict]:
     return [json.loads(tag.string) for tag in page.select('script[type="application/ld+json"]')]
 
 
-def test_every_page_is_valid_html(sample_site):
+def test_every_page_is_valid_html(themed_site):
     java = require("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
     vnu = require(ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar", "run `npm ci`")
     # The email's unsubscribe link is the mail service's placeholder (*|UNSUB|*) until it sends it.
     placeholder = ".*Bad value “\\*\\|UNSUB\\|\\*” for attribute “href”.*"
     result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", "--filterpattern", placeholder,
-                             str(sample_site)],
+                             str(themed_site)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:5000]
 
 
-def test_titles_and_descriptions_are_unique_and_pages_are_shareable(sample_site):
+def test_titles_and_descriptions_are_unique_and_pages_are_shareable(themed_site):
     titles, descriptions = {}, {}
-    for path in html_pages(sample_site):
+    for path in html_pages(themed_site):
         page = soup(path)
         title = page.title.string.strip()
         description = page.find("meta", attrs={"name": "description"})["content"].strip()

@@ -1,35 +1,19 @@
-"""The shipped `classic` theme passes the key site tests too; a theme overriding one template works."""
+"""The shipped `classic` theme extends the default one (the key site tests run on both themes:
+see `themed_site` in tests/conftest.py); a theme overriding one template works."""
 
 from __future__ import annotations
 
 import re
 import shutil
 
-import pytest
 import yaml
 
-import test_safety as safety_tests
-import test_site as site_tests
-import test_standards as standards_tests
 from conftest import FIXTURES, ROOT, SAMPLE_CONTENT, build, soup
+from tools import dangers
 
 CLASSIC = ROOT / "themes" / "classic"
-
-# Tests of tests/test_site.py that take the built sample site and hold for any theme.
-KEY_SITE_TESTS = (
-    "test_every_expected_page_exists",
-    "test_paper_pages_show_their_paper",
-    "test_category_and_tag_pages_list_their_papers",
-    "test_issue_pages_link_to_previous_and_next_issue",
-    "test_paper_in_two_issues_lists_both_and_has_bibtex",
-    "test_every_internal_link_resolves",
-    "test_home_shows_latest_issue_first_with_its_contents",
-    "test_every_page_has_the_required_head_and_structure",
-)
-JUNE_TESTS = (
-    "test_june_issue_groups_and_numbers_papers_like_the_roundup",
-    "test_june_table_of_contents_links_to_every_paper",
-)
+# The site tests that hold for any theme take the `themed_site` fixture (tests/conftest.py), so
+# tests/test_site.py and tests/test_standards.py run them on the classic theme too.
 
 
 def test_classic_extends_default_and_overrides_only_a_few_templates():
@@ -53,24 +37,6 @@ def test_classic_site_links_its_stylesheet_after_the_default_one(classic_site, s
     assert not (sample_site / "static" / "css" / "classic.css").exists()
 
 
-@pytest.mark.parametrize("name", KEY_SITE_TESTS)
-def test_classic_theme_passes_site_test(classic_site, name):
-    getattr(site_tests, name)(classic_site)
-
-
-@pytest.mark.parametrize("name", JUNE_TESTS)
-def test_classic_theme_passes_june_issue_test(classic_site, name):
-    getattr(site_tests, name)(soup(classic_site / "issues" / site_tests.JUNE / "index.html"))
-
-
-def test_classic_theme_pages_are_valid_html(classic_site):
-    standards_tests.test_every_page_is_valid_html(classic_site)
-
-
-def test_classic_theme_pages_are_unique_and_shareable(classic_site):
-    standards_tests.test_titles_and_descriptions_are_unique_and_pages_are_shareable(classic_site)
-
-
 def test_classic_theme_keeps_hostile_content_inert(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "hostile", content)
@@ -82,8 +48,7 @@ def test_classic_theme_keeps_hostile_content_inert(tmp_path):
     assert len(pages) >= 10
     assert soup(site / "index.html").select('link[href$="classic.css"]')
     problems = [f"{page.relative_to(site)}: {problem}" for page in pages
-                for problem in safety_tests.dangers(page.read_text(encoding="utf-8"),
-                                                    safety_tests.BASE_PATH + "static/js/")]
+                for problem in dangers(page.read_text(encoding="utf-8"), "/hostile/static/js/")]
     assert problems == []
 
 
