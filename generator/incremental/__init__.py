@@ -1,2 +1,2 @@
-"""What exists only to make builds fast: the build cache, the probe for files deleted by hand,
-Markdown rendered ahead and the catalog updated in place."""
+"""What exists only to make builds fast. build.py and serve/ reach it through one object,
+door.Incremental; the model, the content checks, the templates and the editor never import it."""
