@@ -312,5 +312,11 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
     click.echo("Stopped.")
 
 
+from .review.commands import links_command, review_command  # noqa: E402 - after main exists
+
+main.add_command(review_command)
+main.add_command(links_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
