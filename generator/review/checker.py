@@ -126,10 +126,9 @@ def _ask_patiently(
             if attempt + 1 == tries:
                 return f"{busy.status} ({tries} tries)"
             sleep(_wait(busy.retry_after, attempt, settings))
-        except TimeoutError:
+        except TimeoutError:  # tried again at once: the timeout was the pause
             if attempt + 1 == tries:
                 return f"no answer within {settings.timeout:g} s ({tries} tries)"
-            sleep(_wait(None, attempt, settings))
         except OSError as error:  # refused, unknown host: trying again would not help
             return f"cannot connect: {error}"
     raise AssertionError("unreachable")  # pragma: no cover

@@ -30,6 +30,13 @@ TIMEOUT_OPTION = click.option(
     type=click.FloatRange(min=0.05),
     help="Seconds to wait for each link's server.",
 )
+RETRIES_OPTION = click.option(
+    "--retries",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 10),
+    help="Further tries of a link whose server is busy (429, 503) or silent.",
+)
 WAYBACK_OPTION = click.option(
     "--wayback-api",
     default=WAYBACK_API,
@@ -40,8 +47,8 @@ WAYBACK_OPTION = click.option(
 )
 
 
-def _settings(timeout: float, wayback_api: str) -> LinkSettings:
-    return LinkSettings(timeout=timeout, wayback_api=wayback_api)
+def _settings(timeout: float, retries: int, wayback_api: str) -> LinkSettings:
+    return LinkSettings(timeout=timeout, retries=retries, wayback_api=wayback_api)
 
 
 def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -73,6 +80,7 @@ def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
 )
 @click.option("--no-links", is_flag=True, help="Do not check the changed and added links.")
 @TIMEOUT_OPTION
+@RETRIES_OPTION
 @WAYBACK_OPTION
 @click.option(
     "--artifact", default="", help="The name of the build artifact that holds the previews."
@@ -90,6 +98,7 @@ def review_command(
     strict: bool,
     no_links: bool,
     timeout: float,
+    retries: int,
     wayback_api: str,
     artifact: str,
     output_file: Path | None,
@@ -116,7 +125,7 @@ def review_command(
         content_dir,
         base,
         today_from_environment(),
-        None if no_links else _settings(timeout, wayback_api),
+        None if no_links else _settings(timeout, retries, wayback_api),
         preview,
     )
     text = render(result, markdown=output_format == "markdown")
@@ -151,9 +160,10 @@ def review_command(
 @CONTENT_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 when a link is dead.")
 @TIMEOUT_OPTION
+@RETRIES_OPTION
 @WAYBACK_OPTION
 def links_command(
-    check_all: bool, content_dir: Path, strict: bool, timeout: float, wayback_api: str
+    check_all: bool, content_dir: Path, strict: bool, timeout: float, retries: int, wayback_api: str
 ) -> None:
     """Check the outbound links of the issues changed since the last run (--all: of every file)."""
     from .assemble import check_refs
@@ -183,7 +193,7 @@ def links_command(
         else {path for path, digest in digests.items() if known.get(path) != digest}
     )
     refs = collect_links(side.site, files, paths)
-    report = check_refs(refs, _settings(timeout, wayback_api), content_dir, digests)
+    report = check_refs(refs, _settings(timeout, retries, wayback_api), content_dir, digests)
     for ref, verdict in report.dead:
         archived = (
             f"; newest snapshot: {verdict.snapshot}"
