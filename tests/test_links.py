@@ -152,3 +152,21 @@ def test_review_reports_the_changed_and_added_links(tmp_path, monkeypatch, serve
     git(root, "add", "-A")
     git(root, "commit", "-qm", "links")
     assert "0 changed or added links" in run_cli("review", "--base", "HEAD").output
+
+
+def test_an_archive_that_does_not_answer_is_not_taken_for_no_snapshot(content, server):
+    result = run_cli(
+        "links",
+        "--all",
+        "--content",
+        "content",
+        "--timeout",
+        "1",
+        "--retries",
+        "0",
+        env={"ROUNDUP_WAYBACK_API": f"{server.url}/no-such-api"},
+    )
+    assert (
+        f"{PATH}:11: {server.url}/removed: HTTP 410 Gone; the Internet Archive did not answer"
+        in result.output.splitlines()
+    )

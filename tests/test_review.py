@@ -127,7 +127,7 @@ def test_email_editions_and_feed_entries_of_new_and_changed_issues(repo):
     out = review("--base", "HEAD", "--artifact", "review-preview-7").output
     emails = out.split("Email editions\n--------------\n")[1].split("\n\n")[0]
     line = next(line for line in emails.splitlines() if line.startswith("- 2024-01-21: "))
-    assert "subject Third issue · Minimal Digest; HTML " in line
+    assert "subject \"Third issue · Minimal Digest\"; HTML " in line
     assert "KB, under Gmail's 102 KB clipping limit; plain text " in line
     assert line.endswith("preview: issues/2024-01-21/email.html in the artifact review-preview-7")
     feeds = out.split("Feeds\n-----\n")[1]

@@ -49,6 +49,16 @@ class Verdict:
     status: str  # for the editor: "HTTP 404 Not Found", "no answer within 5 s (3 tries)"
     new_url: str = ""
     snapshot: str = ""  # broken: the newest Internet Archive snapshot, if any
+    archive_answered: bool = True  # False: the availability API could not be asked
+
+    @property
+    def archived(self) -> str:
+        """What the Internet Archive has of a dead link, for the editor."""
+        if self.snapshot:
+            return f"newest snapshot: {self.snapshot}"
+        if self.archive_answered:
+            return "no snapshot in the Internet Archive"
+        return "the Internet Archive did not answer"
 
     @property
     def dead(self) -> bool:
@@ -166,9 +176,9 @@ def check_link(
     return Verdict(url, "broken", f"more than {settings.max_redirects} redirects")
 
 
-def newest_snapshot(url: str, settings: LinkSettings, hosts: _Hosts | None = None) -> str:
+def newest_snapshot(url: str, settings: LinkSettings, hosts: _Hosts | None = None) -> str | None:
     """The Wayback Machine's newest snapshot of `url` (the API's answer without a timestamp), or ''
-    when there is none or the API did not answer."""
+    when it has none; None when the API did not answer."""
     if not settings.wayback_api:
         return ""
     http_settings = HttpSettings(
@@ -179,7 +189,7 @@ def newest_snapshot(url: str, settings: LinkSettings, hosts: _Hosts | None = Non
         with (hosts or _Hosts(settings.per_host))(asked):
             reply = json.loads(load_url(asked, http_settings, "application/json"))
     except (FetchError, ValueError):
-        return ""
+        return None
     snapshots = reply.get("archived_snapshots") if isinstance(reply, dict) else None
     closest = snapshots.get("closest") if isinstance(snapshots, dict) else None
     if not isinstance(closest, dict) or closest.get("available") is not True:
@@ -204,7 +214,13 @@ def check_links(
         verdict = check_link(url, settings, hosts, sleep)
         if verdict.dead:
             snapshot = newest_snapshot(url, settings, hosts)
-            verdict = Verdict(url, verdict.state, verdict.status, snapshot=snapshot)
+            verdict = Verdict(
+                url,
+                verdict.state,
+                verdict.status,
+                snapshot=snapshot or "",
+                archive_answered=snapshot is not None,
+            )
         return verdict
 
     unique = sorted(set(urls))

@@ -195,12 +195,7 @@ def links_command(
     refs = collect_links(side.site, files, paths)
     report = check_refs(refs, _settings(timeout, retries, wayback_api), content_dir, digests)
     for ref, verdict in report.dead:
-        archived = (
-            f"; newest snapshot: {verdict.snapshot}"
-            if verdict.snapshot
-            else "; no snapshot in the Internet Archive"
-        )
-        click.echo(f"{ref.path}:{ref.line}: {ref.url}: {verdict.status}{archived}")
+        click.echo(f"{ref.path}:{ref.line}: {ref.url}: {verdict.status}; {verdict.archived}")
     for ref, verdict in report.moved:
         click.echo(f"{ref.path}:{ref.line}: {ref.url}: moved permanently to {verdict.new_url}")
     urls = {ref.url for ref in refs}

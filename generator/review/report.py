@@ -179,7 +179,7 @@ def _links(review: Review, s: Style) -> list[str]:
         archived = (
             f"; newest snapshot: {s.code(verdict.snapshot)}"
             if verdict.snapshot
-            else "; no snapshot in the Internet Archive"
+            else f"; {s.text(verdict.archived)}"
         )
         lines.append(s.item(f"{where}: {s.code(ref.url)}: {s.text(verdict.status)}{archived}"))
     for ref, verdict in report.moved:
@@ -206,7 +206,7 @@ def _emails(review: Review, s: Style) -> list[str]:
         where = review.preview.format(slug=email.slug)
         lines.append(
             s.item(
-                f"{s.code(email.slug)}: subject {s.text(email.subject)}; HTML {size}, {limit}; "
+                f'{s.code(email.slug)}: subject "{s.text(email.subject)}"; HTML {size}, {limit}; '
                 f"plain text {email.text_bytes / 1024:.1f} KB; preview: {where}"
             )
         )
