@@ -71,14 +71,15 @@ def prepare_send(newsletter: Newsletter, content_dir: Path, shown_dir: str, envi
                  *, dry_run: bool, test: bool) -> tuple[Prepared | None, list[Problem]]:
     """Every problem of the subscriber file and the secrets, before anything is sent."""
     if newsletter.provider == "buttondown":
-        from .buttondown import API_KEY
+        from .buttondown import API_KEY, BASE_VARIABLE
 
         key = environ.get(API_KEY, "")
         if not key and not dry_run:
             return None, [Problem(newsletter.path, newsletter.line, "newsletter.provider",
                                   f"{API_KEY} is not set in the environment (expected your "
                                   "Buttondown API key there)")]
-        return Prepared([], None, {API_KEY: key}), []
+        secrets = {API_KEY: key, BASE_VARIABLE: environ.get(BASE_VARIABLE, "")}
+        return Prepared([], None, secrets), []
     if newsletter.smtp is None:  # reported by the site's validation
         return None, []
     problems: list[Problem] = []
