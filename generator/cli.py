@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .build import build
-from .delivery.commands import send_command
+from .delivery.commands import announce_command, send_command
 from .incremental.cache import read_only_cache
 from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
@@ -318,6 +318,7 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
 
 
 main.add_command(send_command)
+main.add_command(announce_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

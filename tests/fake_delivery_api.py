@@ -131,3 +131,118 @@ def buttondown(key: str, emails: list[dict] | None = None, page_size: int = 2) -
     api.route("POST", r"/v1/emails", create)
     api.route("POST", r"/v1/emails/([^/]+)/send-draft", send_draft)
     return api
+
+
+# --- Mastodon: /api/v1/statuses (Status), verify_credentials (Account), account statuses -----
+
+def mastodon(token: str, lose_reply: bool = False) -> FakeApi:  # noqa: C901 - its routes
+    """A Mastodon server for one account; `lose_reply`: the first post is made, then answered
+    with a 500, as when the reply is lost on the way back."""
+    api = FakeApi()
+    statuses: list[dict] = []
+    keys: dict[str, dict] = {}
+    api.statuses = statuses  # type: ignore[attr-defined]
+    lost = [lose_reply]
+    account = {"id": "109348", "username": "digest", "acct": "digest",
+               "display_name": "Minimal Digest", "url": "https://mastodon.example/@digest"}
+
+    def authorised(request: Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {token}"
+
+    def denied() -> tuple[int, Any]:
+        return 401, {"error": "The access token is invalid"}
+
+    def credentials(request: Request, match: re.Match) -> tuple[int, Any]:
+        return (200, account) if authorised(request) else denied()
+
+    def listing(request: Request, match: re.Match) -> tuple[int, Any]:
+        if not authorised(request):
+            return denied()
+        return 200, list(reversed(statuses))[:40] if match.group(1) == account["id"] else []
+
+    def create(request: Request, match: re.Match) -> tuple[int, Any]:
+        if not authorised(request):
+            return denied()
+        key = request.headers.get("Idempotency-Key", "")
+        if key and key in keys:
+            return 200, keys[key]
+        text = (request.body or {}).get("status", "")
+        if len(re.sub(r"https?://\S+", "x" * 23, text)) > 500 or not text:  # a link counts 23
+            return 422, {"error": "Validation failed: Text character limit of 500 exceeded"}
+        number = str(110000 + len(statuses))
+        linked = re.sub(r"(https?://\S+)", r'<a href="\1" rel="nofollow noopener">\1</a>',
+                        html_escape(text))
+        status = {"id": number, "created_at": "2025-01-10T10:00:00.000Z",
+                  "visibility": request.body.get("visibility", "public"), "uri":
+                  f"https://mastodon.example/users/digest/statuses/{number}",
+                  "url": f"https://mastodon.example/@digest/{number}", "account": account,
+                  "content": "<p>" + linked.replace("\n\n", "</p><p>") + "</p>",
+                  "media_attachments": [], "mentions": [], "tags": [], "emojis": []}
+        statuses.append(status)
+        if key:
+            keys[key] = status
+        if lost[0]:
+            lost[0] = False
+            return 500, {"error": "We're sorry, but something went wrong on our end."}
+        return 200, status
+
+    api.route("GET", r"/api/v1/accounts/verify_credentials", credentials)
+    api.route("GET", r"/api/v1/accounts/([^/?]+)/statuses(?:\?.*)?", listing)
+    api.route("POST", r"/api/v1/statuses", create)
+    return api
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- Bluesky (XRPC): createSession, getRecord, createRecord -----------------------------------
+
+def bluesky(handle: str, password: str, lose_reply: bool = False) -> FakeApi:  # noqa: C901
+    api = FakeApi()
+    records: dict[str, dict] = {}
+    api.records = records  # type: ignore[attr-defined]
+    did = "did:plc:z72i7hdynmk6r22z27h6tvur"
+    lost = [lose_reply]
+
+    def authorised(request: Request) -> bool:
+        return request.headers.get("Authorization") == "Bearer access-jwt-1"
+
+    def session(request: Request, match: re.Match) -> tuple[int, Any]:
+        body = request.body or {}
+        if body.get("identifier") != handle or body.get("password") != password:
+            return 401, {"error": "AuthenticationRequired",
+                         "message": "Invalid identifier or password"}
+        return 200, {"accessJwt": "access-jwt-1", "refreshJwt": "refresh-jwt-1",
+                     "handle": handle, "did": did, "active": True}
+
+    def get_record(request: Request, match: re.Match) -> tuple[int, Any]:
+        if not authorised(request):
+            return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}
+        query = dict(part.split("=", 1) for part in match.group(1).split("&"))
+        uri = f"at://{did}/{query['collection']}/{query['rkey']}"
+        if uri not in records:
+            return 400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"}
+        return 200, {"uri": uri, "cid": "bafyreiexample", "value": records[uri]}
+
+    def create_record(request: Request, match: re.Match) -> tuple[int, Any]:
+        if not authorised(request):
+            return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}
+        body = request.body or {}
+        key = body.get("rkey", "")
+        if not re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", key):
+            return 400, {"error": "InvalidRequest", "message": "Invalid TID"}
+        uri = f"at://{body.get('repo')}/{body.get('collection')}/{key}"
+        if uri in records:
+            return 400, {"error": "InvalidRequest", "message": "Record already exists"}
+        records[uri] = body["record"]
+        if lost[0]:
+            lost[0] = False
+            return 500, {"error": "InternalServerError", "message": "Internal Server Error"}
+        return 200, {"uri": uri, "cid": "bafyreiexample", "validationStatus": "valid",
+                     "commit": {"cid": "bafyreicommit", "rev": "3l3qo2vutsw2b"}}
+
+    api.route("POST", r"/xrpc/com\.atproto\.server\.createSession", session)
+    api.route("GET", r"/xrpc/com\.atproto\.repo\.getRecord\?(.*)", get_record)
+    api.route("POST", r"/xrpc/com\.atproto\.repo\.createRecord", create_record)
+    return api

@@ -35,6 +35,8 @@ def _detail(data: Any) -> str:
     """The service's own words about an error (Buttondown: detail; Mastodon: error; XRPC:
     message), cut short: it may echo what we sent, never our secrets (they go in headers)."""
     if isinstance(data, dict):
+        if isinstance(data.get("error"), str) and isinstance(data.get("message"), str):  # XRPC
+            return " ".join(f"{data['error']}: {data['message']}".split())[:200]
         for key in ("detail", "error_description", "error", "message"):
             if isinstance(data.get(key), str):
                 return " ".join(data[key].split())[:200]

@@ -152,3 +152,39 @@ def send_command(slug: str, dry_run: bool, test_address: str | None, pace: float
         raise click.ClickException(str(error)) from None
     if code:
         raise click.exceptions.Exit(code)
+
+
+@click.command("announce")
+@click.argument("slug")
+@click.option("--dry-run", is_flag=True, help="Print the posts; post nothing.")
+@CONTENT_OPTION
+def announce_command(slug: str, dry_run: bool, content_dir: Path) -> None:
+    """Post issue SLUG to Mastodon and Bluesky, once per network.
+
+    Configured in site.yaml's `announce:` section; tokens from ROUNDUP_MASTODON_TOKEN and
+    ROUNDUP_BLUESKY_PASSWORD. The record (content/sent/SLUG.txt) says what was posted.
+    """
+    from .announce import run_announce, secret_problems
+
+    environ = dict(os.environ)
+    loaded, problems = load_delivery(content_dir, slug)
+    if loaded is None or problems:
+        _fail(problems, "nothing was posted")
+    assert loaded is not None and loaded.issue is not None
+    if loaded.announce is None:
+        _fail([Problem(loaded.source.path, 0, "announce", "is missing (expected an announce: "
+                       "section with mastodon: {instance: ...} or bluesky: {handle: ...})")],
+              "nothing was posted")
+    assert loaded.announce is not None
+    if not dry_run:
+        issue = loaded.issue
+        if issue.draft or loaded.scheduled:
+            state = "a draft" if issue.draft else f"scheduled for {issue.date}"
+            raise click.ClickException(f"issue {issue.slug} is {state}: only a published issue "
+                                       "is announced (expected --dry-run to see the posts)")
+        missing = secret_problems(loaded.announce, environ)
+        if missing:
+            _fail(missing, "nothing was posted")
+    code = run_announce(loaded, environ, dry_run=dry_run)
+    if code:
+        raise click.exceptions.Exit(code)
