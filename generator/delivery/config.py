@@ -30,6 +30,7 @@ _ATOM = r"[^\s@<>()\[\],;:\"\\]"
 _ADDRESS_RE = re.compile(rf"^{_ATOM}+@(?:(?!\.){_ATOM})+(?:\.(?:(?!\.){_ATOM})+)+$")
 _HANDLE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$",
                         re.IGNORECASE)
+BUTTONDOWN_FORM = "https://buttondown.com/api/emails/embed-subscribe/"
 EXPECTED_ADDRESS = "an address such as reader@example.org"
 
 
@@ -222,6 +223,15 @@ def _subject(fields: Fields) -> str:
                                f"(expected only {known})")
         return "{title}"
     return value
+
+
+def signup_form(newsletter: Newsletter | None) -> str:
+    """Where the subscribe form posts: Buttondown's embed form, for a Buttondown newsletter."""
+    if newsletter is None or newsletter.provider != "buttondown":
+        return ""
+    if not newsletter.buttondown_username:
+        return ""
+    return f"{BUTTONDOWN_FORM}{newsletter.buttondown_username}"
 
 
 def validate_announce(site: Fields) -> Announce | None:
