@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .build import build, load_checked_site
+from .delivery.commands import announce_command, send_command
 from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
 from .runtime import exit_now
@@ -316,6 +317,8 @@ from .review.commands import links_command, review_command  # noqa: E402 - after
 
 main.add_command(review_command)
 main.add_command(links_command)
+main.add_command(send_command)
+main.add_command(announce_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

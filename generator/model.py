@@ -193,6 +193,8 @@ class Site:
     author: Author | None = None
     theme: str = "default"
     subscribe_url: str = ""
+    newsletter_form: str = ""  # a signup form's action (Buttondown's embed form), from newsletter:
+    newsletter_mailto: str = ""  # a mailto: link to join an SMTP list, from newsletter:
     feed_items: int = 20
     feed_id_authority: str = ""  # a tag: authority such as "example.org,2024"; "" = the domain and year
     email_unsubscribe: str = "*|UNSUB|*"  # the mail service's unsubscribe placeholder, for email.html

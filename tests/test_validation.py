@@ -291,7 +291,8 @@ def test_mistakes_in_different_files_are_all_reported_in_one_run(minimal_content
         "content/pages/about.md:2: title: is missing (expected the page's title)",
         "content/site.yaml:1: description: is missing (expected a one-sentence description)",
         "content/site.yaml:2: descripton: unknown field; did you mean 'description'? (expected one of: "
-        "title, description, base_url, language, author, theme, subscribe_url, feed, email, categories, per_page)",
+        "title, description, base_url, language, author, theme, subscribe_url, feed, email, categories, per_page, "
+        "newsletter, announce)",
     ]
 
 

@@ -9,9 +9,10 @@ from ..errors import Problem
 from .fields import SLUG_RE, Fields, did_you_mean, read_fields, type_name
 from .files import LineDict, LineList, Source
 from ..model import Author, Category, Site
+from ..delivery.config import signup_form, validate_announce, validate_newsletter
 
 SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme",
-               "subscribe_url", "feed", "email", "categories", "per_page")
+               "subscribe_url", "feed", "email", "categories", "per_page", "newsletter", "announce")
 # A tag: URI authority (RFC 4151): a domain name or an email address, a comma, a date it was owned.
 TAG_AUTHORITY_RE = re.compile(r"^(?:[^\s@,:]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
                               r",(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.IGNORECASE)
@@ -41,6 +42,8 @@ def validate_site(source: Source, problems: list[Problem],
         feed_fields.check_keys(("items", "id_authority"))
         feed_items = feed_fields.integer("items", 1) or 20
         id_authority = _validate_tag_authority(feed_fields)
+    newsletter = validate_newsletter(fields)  # here, so that `roundup check` reports its mistakes
+    validate_announce(fields)
     site = Site(
         title=fields.text("title", True, "the site's title"),
         description=fields.text("description", True, "a one-sentence description"),
@@ -49,6 +52,8 @@ def validate_site(source: Source, problems: list[Problem],
         author=author,
         theme=fields.text("theme") or "default",
         subscribe_url=fields.url("subscribe_url"),
+        newsletter_form=signup_form(newsletter),
+        newsletter_mailto=newsletter.subscribe if newsletter and newsletter.provider == "smtp" else "",
         feed_items=feed_items,
         feed_id_authority=id_authority,
         email_unsubscribe=_validate_email_settings(fields, source.path, problems),

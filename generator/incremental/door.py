@@ -15,24 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-import jinja2
-
-from ..catalog import Catalog
+# Only what a build with nothing to do needs is imported here (see build.py); the rest when used.
 from ..content.files import ContentFiles
 from ..errors import Problem
 from ..hashing import digest, generator_stamp
-from ..jinja_speedups import BYTECODE_PATTERN
-from ..made_from import AppearanceKeys, Artifact
-from ..model import Site
 from ..options import BuildOptions
 from ..runtime import paused_garbage_collection, release_frozen_objects
 from ..search.pagefind import SearchIndex, is_search_file, tool_stamp, update_search_index
 from .cache import BuildCache, forget, load_cache, save_cache
-from .issues import KeptIssues
 from .missing import MissingFiles
-from .related import kept_related_papers
 
 if TYPE_CHECKING:
+    import jinja2
+
+    from ..catalog import Catalog
+    from ..made_from import AppearanceKeys, Artifact
+    from ..model import Site
+    from .issues import KeptIssues
     from .work import Work
 
 FEED_SUFFIXES = ("feed.xml", "atom.xml", "feed.json")
@@ -54,7 +53,7 @@ class Incremental:
     def __init__(self, cache: BuildCache, output_dir: Path = Path("site")):
         self.cache = cache
         self.output_dir = Path(output_dir)
-        self.issues = KeptIssues(cache)
+        self._issues: KeptIssues | None = None
         self._missing: MissingFiles | None = None
         self._inputs = ""
 
@@ -74,6 +73,15 @@ class Incremental:
         door = cls(read_only_cache(output_dir), output_dir)
         door.issues.render_ahead = False
         return door
+
+    @property
+    def issues(self) -> KeptIssues:
+        """A content.site.CheckIssues: issue files unchanged since the last build from the cache."""
+        if self._issues is None:
+            from .issues import KeptIssues
+
+            self._issues = KeptIssues(self.cache)
+        return self._issues
 
     def close(self) -> None:
         if self._missing is not None:
@@ -119,6 +127,10 @@ class Incremental:
     def compiled_templates(self) -> jinja2.BytecodeCache | None:
         """Templates compiled by earlier builds, kept in the cache folder (Jinja compiles a template
         whose source changed again): compiling the theme takes ~0.3 s, in every worker process."""
+        import jinja2
+
+        from ..jinja_speedups import BYTECODE_PATTERN
+
         folder = self.cache.folder / "templates"
         try:
             if self.cache.enabled:
@@ -129,9 +141,13 @@ class Incremental:
         return None
 
     def related_papers(self, site: Site, catalog: Catalog) -> dict[str, tuple[str, ...]]:
+        from .related import kept_related_papers
+
         return kept_related_papers(site.issues, catalog, self.cache)
 
     def appearance_keys(self, site: Site) -> AppearanceKeys:
+        from ..made_from import AppearanceKeys
+
         return AppearanceKeys(site)
 
     def work(self, env: jinja2.Environment, site: Site, artifacts: list[Artifact],

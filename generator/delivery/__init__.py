@@ -1,0 +1,1 @@
+"""Delivering an issue: the newsletter (SMTP or Buttondown) and announcements, exactly once."""
