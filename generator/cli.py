@@ -316,5 +316,10 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
     click.echo("Stopped.")
 
 
+from .refresh.commands import refresh_command  # noqa: E402 - the living archive (issue 21)
+
+main.add_command(refresh_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
