@@ -18,6 +18,8 @@ from ..theme import find_themes_dir, theme_names
 from ..workers import parallel_map
 from .settings import validate_site
 from .issues import validate_issue, validate_page
+from ..refresh.attach import attach_status
+from ..refresh.lock import parse_lock
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def build_site(files: ContentFiles, options: BuildOptions, cache: BuildCache | N
             issues.append(checked.issue)
         if markdown is not None:
             markdown.update(checked.markdown)
-    issues = _assign_numbers(issues, problems, cache)
+    issues = _assign_numbers(attach_status(issues, parse_lock(files.lock, problems)), problems, cache)
 
     pages = []
     for source in files.pages:

@@ -16,7 +16,7 @@ from typing import Callable
 from ..content.issues import parse_arxiv
 from ..editor.arxiv import NS
 from ..editor.http import FetchError, HttpSettings, clean_text, load_url, parse_date, query_url
-from .lock import DOI_RE
+from .values import DOI_RE
 
 BATCH = 100  # ids per request: arXiv's advice for id_list queries
 PAUSE = 3.0  # seconds between requests (arXiv's terms of use for the API)

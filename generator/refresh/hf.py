@@ -20,7 +20,7 @@ from ..editor.http import (
     load_url,
 )
 from ..options import HF_DAILY_API
-from .lock import valid_value
+from .values import valid_value
 
 PAUSE = 0.5  # seconds between requests: one per paper, so keep the pace gentle
 

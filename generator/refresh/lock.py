@@ -11,22 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.fields import Fields, is_http_url, type_name
+from ..content.fields import Fields, type_name
 from ..content.files import LineDict, Source, parse_yaml
 from ..content.issues import parse_arxiv
 from ..errors import EditorError, Problem
+from .values import EXPECTED, valid_value
 
 LOCK_NAME = "papers.lock.yaml"
 ARXIV_FACTS = ("version", "withdrawn", "journal_ref", "doi")
 HF_FACTS = ("upvotes", "code", "stars", "project_page")
 FACTS = ARXIV_FACTS + HF_FACTS
 SOURCES = {"arxiv": ARXIV_FACTS, "hf": HF_FACTS}
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 HEADER = (
     "# What `roundup refresh` last confirmed about each featured paper (arXiv and Hugging Face).\n"
     "# Written by roundup refresh and add; `roundup build` reads it and stays offline.\n"
@@ -66,33 +65,6 @@ class LockEntry:
 
 
 Lock = dict[str, LockEntry]  # arXiv id without version -> what is known of it
-
-
-def valid_value(name: str, value: object) -> bool:
-    """Whether a value may stand for a fact: what an API or an edit puts here is checked."""
-    if name in ("version",):
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
-    if name in ("upvotes", "stars"):
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if name == "withdrawn":
-        return value is True
-    if name == "doi":
-        return isinstance(value, str) and bool(DOI_RE.match(value))
-    if name in ("code", "project_page"):
-        return isinstance(value, str) and is_http_url(value) and value.startswith("https://")
-    return isinstance(value, str) and bool(value.strip()) and "\n" not in value  # journal_ref
-
-
-EXPECTED = {
-    "version": "a whole number >= 1",
-    "upvotes": "a whole number >= 0",
-    "stars": "a whole number >= 0",
-    "withdrawn": "true",
-    "doi": "a DOI such as 10.1000/xyz",
-    "code": "an https:// URL",
-    "project_page": "an https:// URL",
-    "journal_ref": "one line of text",
-}
 
 
 def parse_lock(source: Source | None, problems: list[Problem]) -> Lock:
