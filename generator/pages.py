@@ -28,6 +28,8 @@ from .templates import (PAPERS_PER_PAGE, SITE_SETTINGS, Pager, paginate, render_
 from .sitemap import render_robots, render_sitemap
 from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
 from .theme import Theme
+from .refresh.updates import FEED_FILES as UPDATES_FEEDS, PAGE as UPDATES_PAGE, collect_updates
+from .refresh.updates import feed_links as updates_feed_links, render_updates_feed
 from .urls import paper_url
 
 
@@ -349,6 +351,13 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     page("subscribe.html", "subscribe/index.html", ("subscribe",), channels=channels)
     page("search.html", "search/index.html", ("search",))
     page("404.html", "404.html", ("404",))
+    updates = collect_updates(catalog)
+    if updates:  # a site whose papers.lock.yaml tells of changes to featured papers (refresh/)
+        page("updates.html", f"{UPDATES_PAGE}index.html", ("updates", everything), updates=updates,
+             page_feeds=updates_feed_links(site))
+        artifacts += [Artifact(file.path, functools.partial(render_updates_feed, site, updates, file.path),
+                               ("updates-feed", file.path, site.build_date, everything))
+                      for file in UPDATES_FEEDS]
 
     artifacts += _feed_artifacts(env, site, catalog)
     for issue in site.issues:

@@ -192,3 +192,104 @@ def test_incremental_equals_cold_after_lock_edits(tmp_path, step):
 def test_the_themes_ship_the_partials():
     for name in ("paper_status.html", "link_stars.html"):
         assert (ROOT / "themes" / "default" / "templates" / "partials" / name).is_file()
+
+
+# ---- the Updates page and its feeds ----
+
+def test_the_updates_page_lists_changes_newest_first(tmp_path):
+    site = tmp_path / "site"
+    build(content_with_lock(tmp_path), site)
+    page = soup(site / "updates" / "index.html")
+    rows = [(item.time["datetime"], text_of(item.find(class_="update-what")), item.h2.a["href"])
+            for item in page.select("ol.updates-list > li")]
+    assert rows == [
+        ("2024-03-05", "Withdrawn by the authors", "/papers/2401.00003/"),
+        ("2024-03-05", "Published in Proceedings of NeurIPS 2024 <script>alert(1)</script>",
+         "/papers/2401.00001/"),
+        ("2024-03-05", "Code released", "/papers/2401.00001/"),
+        ("2024-03-02", "Version 3 posted on arXiv", "/papers/2401.00003/"),
+        ("2024-03-01", "Version 3 posted on arXiv", "/papers/2401.00001/"),
+    ]  # the withdrawn paper's code was already there at the first check: not news
+    assert page.find("script", string=lambda text: text and "alert" in text) is None
+    first = page.select_one("ol.updates-list > li .meta a")
+    assert first["href"] == "/issues/2024-01-14/#paper-2401.00003"
+    feeds = {link["href"] for link in page.find_all("link", rel="alternate")}
+    assert {"https://example.org/updates/atom.xml", "https://example.org/updates/feed.xml"} <= feeds
+    paper = soup(site / "papers" / "2401.00001" / "index.html")
+    assert paper.find("p", class_="status-more").a["href"] == "/updates/"
+
+
+def test_the_updates_feeds_carry_each_change_once_with_a_stable_id(tmp_path):
+    feedparser = pytest.importorskip("feedparser")
+    from lxml import etree
+
+    site = tmp_path / "site"
+    build(content_with_lock(tmp_path), site)
+    atom = feedparser.parse((site / "updates" / "atom.xml").read_bytes())
+    rss = feedparser.parse((site / "updates" / "feed.xml").read_bytes())
+    assert not atom.bozo and not rss.bozo
+    ids = [entry.id for entry in atom.entries]
+    assert ids[0] == "tag:example.org,2024:updates/2401.00003/withdrawn"
+    assert "tag:example.org,2024:updates/2401.00001/version-3" in ids
+    assert len(ids) == len(set(ids)) == 5 and [entry.id for entry in rss.entries] == ids
+    assert atom.entries[0].link == "https://example.org/papers/2401.00003/"
+    assert atom.entries[0].title == "Withdrawn by the authors: Another Efficient Paper"
+    schema = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "atom.rng")))
+    assert schema.validate(etree.parse(str(site / "updates" / "atom.xml"))), schema.error_log
+    # a later refresh adds an event: the others keep their ids
+    content = tmp_path / "content"
+    (content / "papers.lock.yaml").write_text(LOCK.replace(
+        "  stars: {value: 12, first_seen: 2024-02-01}\n",
+        "  stars: {value: 12, first_seen: 2024-02-01}\n"
+        '  project_page: {value: "https://example.org/fast", first_seen: 2024-03-12}\n').replace(
+        "version: {value: 3, posted: 2024-03-01", "version: {value: 4, posted: 2024-03-10"),
+        encoding="utf-8")
+    build(content, site)
+    again = [entry.id for entry in
+             feedparser.parse((site / "updates" / "atom.xml").read_bytes()).entries]
+    assert again[0] == "tag:example.org,2024:updates/2401.00001/version-4"
+    assert set(ids) - set(again) == {"tag:example.org,2024:updates/2401.00001/version-3"}
+
+
+def test_a_site_without_a_lock_has_no_updates_page(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    site = tmp_path / "site"
+    build(content, site)
+    assert not (site / "updates").exists()
+
+
+# ---- in a real browser: nothing scrolls sideways, axe finds nothing, screenshots to look at ----
+
+BROWSER_PAGES = {"issue": "issues/2024-01-14/", "paper": "papers/2401.00001/",
+                 "withdrawn": "papers/2401.00003/", "updates": "updates/"}
+
+
+@pytest.mark.parametrize("theme", ["default", "classic"])
+def test_the_pages_in_chromium_at_375_and_1280(tmp_path, theme):
+    from tools import CHROMIUM, chromium_tab, require, served_folder
+
+    require(CHROMIUM, "apt-get install -y chromium")
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    require(axe, "run `npm ci` (axe-core is pinned in package.json)")
+    site = tmp_path / "site"
+    build(content_with_lock(tmp_path, theme), site)
+    (site / "__tests__").mkdir()
+    shutil.copy(axe, site / "__tests__" / "axe.min.js")
+    shots = ROOT / "site-screenshots"
+    shots.mkdir(exist_ok=True)
+    problems = []
+    with served_folder(site) as base, chromium_tab(tmp_path / "profile", 375, 800) as tab:
+        for width in (375, 1280):
+            tab.set_viewport_size({"width": width, "height": 900})
+            for kind, path in BROWSER_PAGES.items():
+                tab.goto(base + path, wait_until="load")
+                scroll = tab.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+                if scroll > 0:
+                    problems.append(f"{kind} at {width}px scrolls sideways by {scroll}px")
+                tab.add_script_tag(url=base + "__tests__/axe.min.js")
+                violations = tab.evaluate("async () => (await axe.run(document)).violations"
+                                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
+                problems += [f"{kind} at {width}px: {violation}" for violation in violations]
+                tab.screenshot(path=str(shots / f"refresh-{theme}-{kind}-{width}.png"), full_page=True)
+    assert problems == []

@@ -30,7 +30,7 @@ PAGE_FIELDS = ("title", "description", "menu")
 # Paths the generator writes itself; a standalone page may not take them.
 RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "static", "pagefind",
                   "authors", "search", "subscribe", "feed.xml", "atom.xml", "sitemap.xml",
-                  "robots.txt", "404", "404.html", "favicon.ico"}
+                  "robots.txt", "404", "404.html", "favicon.ico", "updates"}
 
 
 def parse_arxiv(value: str) -> tuple[str, str] | None:
