@@ -367,3 +367,22 @@ def test_add_records_the_version_it_fetched(content):
         )
     assert result.exit_code == 0, result.output + result.stderr
     assert lock_of(content) == {"2406.04692": {"featured_version": 1}}
+
+
+# ---- the weekly workflow ----
+
+def test_the_refresh_workflow_runs_weekly_and_opens_a_pull_request():
+    from conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "refresh.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # Mondays
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["refresh"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    steps = job["steps"]
+    assert all("@" in step["uses"] and len(step["uses"].split("@")[1]) == 40
+               for step in steps if "uses" in step)  # pinned by commit
+    script = next(step["run"] for step in steps if step.get("name") == "Open a pull request")
+    assert "gh pr create" in script and "content/papers.lock.yaml" in script
+    assert "${{" not in script  # expressions only through env:, never spliced into the script
