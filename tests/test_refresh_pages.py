@@ -261,6 +261,8 @@ def test_a_site_without_a_lock_has_no_updates_page(tmp_path):
 
 # ---- in a real browser: nothing scrolls sideways, axe finds nothing, screenshots to look at ----
 
+AXE_RUN = ("async () => (await axe.run(document)).violations"
+           ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
 BROWSER_PAGES = {"issue": "issues/2024-01-14/", "paper": "papers/2401.00001/",
                  "withdrawn": "papers/2401.00003/", "updates": "updates/"}
 
@@ -288,8 +290,8 @@ def test_the_pages_in_chromium_at_375_and_1280(tmp_path, theme):
                 if scroll > 0:
                     problems.append(f"{kind} at {width}px scrolls sideways by {scroll}px")
                 tab.add_script_tag(url=base + "__tests__/axe.min.js")
-                violations = tab.evaluate("async () => (await axe.run(document)).violations"
-                                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))")
+                violations = tab.evaluate(AXE_RUN)
                 problems += [f"{kind} at {width}px: {violation}" for violation in violations]
-                tab.screenshot(path=str(shots / f"refresh-{theme}-{kind}-{width}.png"), full_page=True)
+                shot = shots / f"refresh-{theme}-{kind}-{width}.png"
+                tab.screenshot(path=str(shot), full_page=True)
     assert problems == []
