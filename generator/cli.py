@@ -320,6 +320,10 @@ main.add_command(links_command)
 main.add_command(send_command)
 main.add_command(announce_command)
 
+from .refresh.commands import refresh_command  # noqa: E402 - the living archive (issue 21)
+
+main.add_command(refresh_command)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

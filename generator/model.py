@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .hashing import digest
 from .urls import author_url, paper_url, slugify
+
+if TYPE_CHECKING:
+    from .refresh.status import PaperStatus, StatusOverrides
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Paper:
     tags: tuple[Tag, ...] = ()
     upvotes: int | None = None
     revisit: bool = False  # featured again on purpose: no "already featured" warning
+    status_overrides: StatusOverrides | None = None  # the editor's `status:` (refresh/overrides.py)
+    status: PaperStatus | None = None  # what became of it, from papers.lock.yaml (refresh/attach.py)
     source_line: int = field(default=0, repr=False, compare=False)  # not part of what pages show
 
     @functools.cached_property

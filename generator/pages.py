@@ -19,6 +19,10 @@ from .hashing import digest
 from .made_from import (APPEARANCES, ENTRY, FEEDS, NEWEST, AppearanceKeys, Artifact, heading_key,
                         issue_key, layout, paths, shown_in)
 from .model import Category, Site
+from .refresh.updates import FEED_FILES as UPDATES_FEEDS
+from .refresh.updates import PAGE as UPDATES_PAGE
+from .refresh.updates import collect_updates, render_updates_feed
+from .refresh.updates import feed_links as updates_feed_links
 from .sitemap import render_robots, render_sitemap
 from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content,
                         render_feed_stylesheet, render_paper_feed_content)
@@ -90,6 +94,13 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     page("subscribe.html", "subscribe/index.html", ("subscribe",), channels=channels)
     page("search.html", "search/index.html", ("search",))
     page("404.html", "404.html", ("404",))
+    updates = collect_updates(catalog)
+    if updates:  # a site whose papers.lock.yaml tells of changes to featured papers (refresh/)
+        page("updates.html", f"{UPDATES_PAGE}index.html", ("updates", everything), updates=updates,
+             page_feeds=updates_feed_links(site))
+        artifacts += [Artifact(file.path, functools.partial(render_updates_feed, site, updates, file.path),
+                               ("updates-feed", file.path, site.build_date, everything))
+                      for file in UPDATES_FEEDS]
 
     artifacts += _feed_artifacts(env, site, catalog)
     for issue in site.issues:

@@ -104,3 +104,70 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/api/query"
+
+
+# ---- papers that change after they were featured (roundup refresh) ----
+
+def arxiv_entry(arxiv: str, version: int, updated: str, title: str, published: str = "",
+                comment: str = "", journal_ref: str = "", doi: str = "", summary: str = "An abstract.") -> str:
+    """One <entry> as the arXiv API writes it: its id names the latest version, <updated> is that
+    version's date, and the arxiv: elements declare their namespace inline."""
+    arxiv_ns = 'xmlns:arxiv="http://arxiv.org/schemas/atom"'
+    extra = "".join(f"    <arxiv:{name} {arxiv_ns}>{value}</arxiv:{name}>\n"
+                    for name, value in (("comment", comment), ("journal_ref", journal_ref), ("doi", doi)) if value)
+    doi_link = (f'    <link title="doi" href="http://dx.doi.org/{doi}" rel="related"/>\n' if doi else "")
+    return (f"  <entry>\n    <id>http://arxiv.org/abs/{arxiv}v{version}</id>\n"
+            f"    <updated>{updated}</updated>\n    <published>{published or updated}</published>\n"
+            f"    <title>{title}</title>\n    <summary>  {summary}\n</summary>\n"
+            f"    <author>\n      <name>Ada Lovelace</name>\n    </author>\n{extra}"
+            f'    <link href="http://arxiv.org/abs/{arxiv}v{version}" rel="alternate" type="text/html"/>\n'
+            f'    <link title="pdf" href="http://arxiv.org/pdf/{arxiv}v{version}" rel="related" type="application/pdf"/>\n'
+            f"{doi_link}"
+            f'    <arxiv:primary_category {arxiv_ns} term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n'
+            f'    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n  </entry>\n')
+
+
+class PaperWorld:
+    """What arXiv and Hugging Face say about papers now, editable between requests in a test:
+    `entries` arXiv id -> <entry> text (arxiv_entry), `hf` arXiv id -> the paper object of
+    GET /api/papers/<id> (absent: 404, as HF answers for a paper it does not know)."""
+
+    def __init__(self):
+        self.entries: dict[str, str] = {}
+        self.hf: dict[str, dict] = {}
+
+    def arxiv(self, path: str) -> Reply:
+        query = parse_qs(urlsplit(path).query)
+        ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
+        if any(not re.match(r"^\d{4}\.\d{4,5}$", arxiv) for arxiv in ids):
+            return 200, ATOM, (ARXIV_FIXTURES / "error.xml").read_bytes()
+        found = [self.entries[arxiv] for arxiv in ids if arxiv in self.entries]
+        empty = (ARXIV_FIXTURES / "empty.xml").read_text(encoding="utf-8")
+        body = empty.replace(">0</opensearch:totalResults>", f">{len(found)}</opensearch:totalResults>")
+        return 200, ATOM, body.replace("</feed>", "".join(found) + "</feed>").encode("utf-8")
+
+    def papers(self, path: str) -> Reply:
+        import json
+        match = re.match(r"^/api/papers/([^/?]+)$", urlsplit(path).path)
+        paper = self.hf.get(match.group(1)) if match else None
+        json_type = {"Content-Type": "application/json; charset=utf-8"}
+        if paper is None:
+            return 404, json_type, b'{"error":"Paper not found"}'
+        return 200, json_type, json.dumps(paper).encode("utf-8")
+
+
+def hf_paper(arxiv: str, title: str, upvotes: int, repo: str = "", stars: int | None = None,
+             project_page: str = "") -> dict:
+    """A paper object of GET https://huggingface.co/api/papers/<id>, with the fields it has."""
+    paper = {"id": arxiv, "authors": [{"_id": "66a1", "name": "Ada Lovelace", "hidden": False}],
+             "mediaUrls": [], "publishedAt": "2024-06-07T07:04:10.000Z",
+             "submittedOnDailyAt": "2024-06-10T01:00:00.000Z", "title": title,
+             "summary": "An abstract.", "upvotes": upvotes, "discussionId": "66a1b2c3d4e5f6000000aa",
+             "ai_summary": "A summary.", "ai_keywords": ["agents"]}
+    if repo:
+        paper["githubRepo"] = repo
+    if stars is not None:
+        paper["githubStars"] = stars
+    if project_page:
+        paper["projectPage"] = project_page
+    return paper

@@ -169,10 +169,11 @@ class ContentFiles:
     site: Source | None
     issues: tuple[Source, ...]
     pages: tuple[Source, ...]
+    lock: Source | None = None  # papers.lock.yaml, written by `roundup refresh` (refresh/lock.py)
 
     @property
     def all_sources(self) -> tuple[Source, ...]:
-        return ((self.site,) if self.site else ()) + self.issues + self.pages
+        return ((self.site,) if self.site else ()) + self.issues + self.pages + ((self.lock,) if self.lock else ())
 
 
 def load_content_files(content_dir: Path) -> tuple[ContentFiles, list[Problem]]:
@@ -205,4 +206,5 @@ def load_content_files(content_dir: Path) -> tuple[ContentFiles, list[Problem]]:
 
     issues = read_all(content_dir / "issues", ("*.yaml", "*.yml"))
     pages = read_all(content_dir / "pages", ("*.md",))
-    return ContentFiles(site, issues, pages), problems
+    lock = read_all(content_dir, ("papers.lock.yaml",))
+    return ContentFiles(site, issues, pages, lock[0] if lock else None), problems

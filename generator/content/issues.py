@@ -12,6 +12,7 @@ from .fields import SLUG_RE, Fields, did_you_mean, read_fields, require_mapping,
 from .files import LineDict, LineList, Source, parse_front_matter
 from ..model import Issue, Link, Page, Paper, Section, Entry, Site, Tag
 from ..urls import slugify
+from ..refresh.overrides import read_status_overrides
 
 # YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
 NEW_ARXIV_RE = re.compile(r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"
@@ -20,7 +21,7 @@ OLD_ARXIV_RE = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 ISSUE_FIELDS = ("title", "date", "period", "number", "draft", "summary", "intro", "papers")
 PAPER_FIELDS = ("title", "category", "arxiv", "url", "authors", "published", "summary",
-                "links", "tags", "upvotes", "revisit")
+                "links", "tags", "upvotes", "revisit", "status")
 # Left by `roundup add` / `roundup import` for the editor to replace.
 UNSORTED = "unsorted"
 PLACEHOLDER_SUMMARY = "TODO: write the editor's summary"
@@ -29,7 +30,7 @@ PAGE_FIELDS = ("title", "description", "menu")
 # Paths the generator writes itself; a standalone page may not take them.
 RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "static", "pagefind",
                   "authors", "search", "subscribe", "feed.xml", "atom.xml", "sitemap.xml",
-                  "robots.txt", "404", "404.html", "favicon.ico"}
+                  "robots.txt", "404", "404.html", "favicon.ico", "updates"}
 
 
 def parse_arxiv(value: str) -> tuple[str, str] | None:
@@ -143,6 +144,7 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
         arxiv=arxiv, arxiv_version=version, url=url, authors=fields.text_list("authors"),
         published=fields.date("published"), links=tuple(links), tags=tuple(tags),
         upvotes=fields.integer("upvotes", 0), revisit=fields.boolean("revisit"), source_line=fields.data.line,
+        status_overrides=read_status_overrides(fields),
     )
     return paper if _error_count(fields.problems) == before else None
 

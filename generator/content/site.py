@@ -18,6 +18,8 @@ from ..theme import find_themes_dir, theme_names
 from ..workers import parallel_map
 from .settings import validate_site
 from .issues import validate_issue, validate_page
+from ..refresh.attach import attach_status
+from ..refresh.lock import parse_lock
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def build_site(files: ContentFiles, options: BuildOptions,
         problems += checked.problems
         if checked.issue is not None:
             issues.append(checked.issue)
-    issues = _assign_numbers(issues, problems)
+    issues = _assign_numbers(attach_status(issues, parse_lock(files.lock, problems)), problems)
 
     pages = []
     for source in files.pages:

@@ -66,6 +66,7 @@ def parse_arxiv_feed(data: bytes) -> dict[str, PaperMetadata]:
         if arxiv is None or not title:  # an unknown id may come back as an empty entry
             continue
         comment = clean_text(entry.findtext("arxiv:comment", "", NS))
+        version = re.search(r"v(\d+)$", entry_id.strip())
         papers[arxiv] = PaperMetadata(
             arxiv=arxiv,
             title=title,
@@ -74,6 +75,7 @@ def parse_arxiv_feed(data: bytes) -> dict[str, PaperMetadata]:
             published=parse_date(entry.findtext("atom:published", "", NS)),
             abstract=abstract,
             code_url=find_code_url(abstract) or find_code_url(comment),
+            version=int(version.group(1)) if version else None,
         )
     return papers
 

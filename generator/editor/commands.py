@@ -22,6 +22,7 @@ from .http import HttpSettings, PaperMetadata
 from .new_issue import next_issue, parse_issue_dates, render_issue_template, write_new_issue
 from ..content.settings import validate_site
 from ..content.issues import UNSORTED
+from ..refresh.lock import open_lock, record_featured_versions
 
 Say = Callable[[str], None]
 
@@ -140,10 +141,12 @@ def add_papers(content_dir: Path, issue: str, category: str, refs: list[str], fo
     wanted, revisits = _triage(ids, find_featured(files.issues, _built_issues(files, site)), shown, force, say)
     if not wanted:
         return Added(shown, (), len(ids))
+    lock = open_lock(content_dir)  # a lock file that does not read refuses before anything is fetched
     say(f"Fetching {len(wanted)} paper{'s' if len(wanted) != 1 else ''} from {urlsplit(api_url).netloc} ...")
     papers = load_arxiv_papers(wanted, api_url, settings)
     records = [render_record(paper, category, revisit=revisits.get(paper.arxiv, "")) for paper in papers]
     _append(path, shown, text, records)
+    record_featured_versions(lock, {paper.arxiv: paper.version for paper in papers if paper.version})
     return Added(shown, tuple(papers), len(ids) - len(wanted))
 
 

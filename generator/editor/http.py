@@ -33,6 +33,14 @@ class FetchError(EditorError):
     """The network, the server or its reply failed us."""
 
 
+class HttpStatusError(FetchError):
+    """The server answered with an error status (after any retries); ``status`` says which."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 @dataclass(frozen=True)
 class PaperMetadata:
     """What a source tells about one paper, cleaned up and ready to become a record."""
@@ -44,6 +52,7 @@ class PaperMetadata:
     abstract: str = ""
     code_url: str = ""
     upvotes: int | None = None
+    version: int | None = None  # the arXiv version fetched (recorded in papers.lock.yaml)
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,8 @@ def load_url(url: str, settings: HttpSettings = HttpSettings(), accept: str = "*
                 sleep(_retry_wait(error.headers.get("Retry-After"), attempt, settings))
                 continue
             tries = f" after {attempt + 1} tries" if attempt else ""
-            raise FetchError(f"{host} answered HTTP {error.code} {error.reason}{tries}") from None
+            raise HttpStatusError(f"{host} answered HTTP {error.code} {error.reason}{tries}",
+                                  error.code) from None
         except urllib.error.URLError as error:
             reason = error.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):

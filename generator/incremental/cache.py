@@ -38,7 +38,7 @@ class BuildCache:
     read_results: dict[str, tuple | None] = field(default_factory=dict)  # name -> (key, value) read from disk
     # (issue key, its number) -> the numbered Issue: an issue unchanged since the last load of
     # `roundup serve` is then the same object, so what was derived from it can be kept (model.update_catalog)
-    numbered: dict[tuple[str, int], Any] = field(default_factory=dict)
+    numbered: dict[tuple[str, str, int], Any] = field(default_factory=dict)
 
     def keep_used(self) -> None:
         """Between builds of a long-running process (`roundup serve`): start a new build that knows

@@ -64,9 +64,9 @@ class KeptIssues:
     def reuse(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
         """Each issue numbered as by an earlier load of this process, as that same object: what
         `roundup serve` derived from an unchanged issue can then be kept (incremental/catalog.py)."""
-        numbered = self.cache.numbered
-        return tuple(numbered.setdefault((self.keys[issue.source_path], issue.number), issue)
-                     for issue in issues)
+        numbered = self.cache.numbered  # the digest holds what papers.lock.yaml adds (refresh/)
+        return tuple(numbered.setdefault((self.keys[issue.source_path], issue.digest, issue.number),
+                                         issue) for issue in issues)
 
 
 def _settings_key(site: Site) -> str:
