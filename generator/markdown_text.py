@@ -32,52 +32,86 @@ def wrap_words(text: str, width: int, first: str, rest: str) -> list[str]:
 
 def render_text(text: str, page_url: str, width: int = 72, indent: str = "") -> str:
     """Markdown as readable plain text wrapped at ``width``: every link as ``label (full URL)``."""
-    lines: list[str] = []
-    lists: list[list] = []  # per open list: [ordered, next number]
-    marker, quote, last_was_item = "", 0, False
-    row: list[str] | None = None  # the cells of a table row being read
+    writer = _PlainText(page_url, width, indent)
+    for kind, node in _events(FAST_RENDERER.tree(text or "")):
+        writer.take(kind, node)
+    return "\n".join(writer.lines)
 
-    def emit(block: str, tight: bool = False, wrap: bool = True) -> None:
-        nonlocal marker, last_was_item
+
+class _PlainText:
+    """The lines of render_text, written one event of the Markdown tree at a time (_events)."""
+
+    def __init__(self, page_url: str, width: int, indent: str):
+        self.page_url, self.width, self.indent = page_url, width, indent
+        self.lines: list[str] = []
+        self.lists: list[list] = []  # per open list: [ordered, next number]
+        self.marker, self.quote, self.last_was_item = "", 0, False
+        self.row: list[str] | None = None  # the cells of a table row being read
+
+    def emit(self, block: str, tight: bool = False, wrap: bool = True) -> None:
+        lists, lines = self.lists, self.lines
         depth = "  " * max(0, len(lists) - 1) if lists else ""
-        prefix = indent + "> " * quote + depth
-        first, rest = prefix + marker, prefix + " " * len(marker) if lists else prefix
-        if lines and lines[-1] and not (tight and last_was_item):
+        prefix = self.indent + "> " * self.quote + depth
+        first, rest = prefix + self.marker, prefix + " " * len(self.marker) if lists else prefix
+        if lines and lines[-1] and not (tight and self.last_was_item):
             lines.append("")
         for index, segment in enumerate(block.split("\n")):
             start = first if index == 0 else rest
             if not wrap:
                 lines.append((start + segment).rstrip())
                 continue
-            lines.extend(wrap_words(segment, width, start, rest) or [start.rstrip()])
-        last_was_item, marker = bool(marker) or (tight and last_was_item), ""
+            lines.extend(wrap_words(segment, self.width, start, rest) or [start.rstrip()])
+        self.last_was_item, self.marker = bool(self.marker) or (tight and self.last_was_item), ""
 
-    for kind, node in _events(FAST_RENDERER.tree(text or "")):
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            lists.append([kind == "ordered_list_open", int(node.meta.get("start", 1))])
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-            last_was_item = last_was_item and bool(lists)  # a blank line after the whole list
-        elif kind == "list_item_open":
-            ordered, number = lists[-1]
-            marker = f"{number}. " if ordered else "- "
-            lists[-1][1] += 1
-        elif kind in ("blockquote_open", "blockquote_close"):
-            quote += 1 if kind == "blockquote_open" else -1
-        elif kind == "trow_open":
-            row = []
-        elif kind == "trow_close" and row is not None:
-            emit(" | ".join(row), tight=True, wrap=False)
-            last_was_item, row = True, None
-        elif kind == "inline" and row is not None:
-            row.append(_inline_text(node, page_url))
-        elif kind == "inline":
-            emit(_inline_text(node, page_url), tight=bool(lists))
-        elif kind in ("fence", "code_block"):
-            emit("\n".join("    " + line for line in node.meta["content"].rstrip("\n").split("\n")), wrap=False)
-        elif kind == "hr":
-            emit("* * *", wrap=False)
-    return "\n".join(lines)
+    def take(self, kind: str, node) -> None:
+        handler = getattr(self, "_" + kind, None)
+        if handler is not None:
+            handler(node)
+
+    def _bullet_list_open(self, node) -> None:
+        self.lists.append([node.name == "ordered_list", int(node.meta.get("start", 1))])
+
+    _ordered_list_open = _bullet_list_open
+
+    def _bullet_list_close(self, node) -> None:
+        self.lists.pop()
+        self.last_was_item = self.last_was_item and bool(self.lists)  # a blank line after the list
+
+    _ordered_list_close = _bullet_list_close
+
+    def _list_item_open(self, node) -> None:
+        ordered, number = self.lists[-1]
+        self.marker = f"{number}. " if ordered else "- "
+        self.lists[-1][1] += 1
+
+    def _blockquote_open(self, node) -> None:
+        self.quote += 1
+
+    def _blockquote_close(self, node) -> None:
+        self.quote -= 1
+
+    def _trow_open(self, node) -> None:
+        self.row = []
+
+    def _trow_close(self, node) -> None:
+        if self.row is not None:
+            self.emit(" | ".join(self.row), tight=True, wrap=False)
+        self.last_was_item, self.row = True, None
+
+    def _inline(self, nodes) -> None:
+        if self.row is not None:
+            self.row.append(_inline_text(nodes, self.page_url))
+        else:
+            self.emit(_inline_text(nodes, self.page_url), tight=bool(self.lists))
+
+    def _fence(self, node) -> None:
+        code = node.meta["content"].rstrip("\n").split("\n")
+        self.emit("\n".join("    " + line for line in code), wrap=False)
+
+    _code_block = _fence
+
+    def _hr(self, node) -> None:
+        self.emit("* * *", wrap=False)
 
 
 _INLINE_HOLDERS = {"paragraph", "heading", "lheading", "tcell"}  # blocks whose children are inline

@@ -124,13 +124,7 @@ def update_related(previous: RelatedState, order: tuple[str, ...], groups: dict[
         near = bit in todo_bits or paper_id not in old_position
         bounds = None if near else previous.reach[paper_id]
         if bounds is not None and shifts:
-            farthest_in, nearest_out = bounds
-            place = bisect.bisect_left(shifts, bit)
-            closest = min(abs(shifts[place - 1] - bit) if place else len(order),
-                          abs(shifts[place] - bit) if place < len(shifts) else len(order))
-            if closest <= nearest_out + margin:
-                near = nearest_out - farthest_in <= 2 * margin
-                bounds = (farthest_in + margin, nearest_out - margin)
+            near, bounds = _after_shifts(bit, bounds, shifts, margin, len(order))
         if near:
             chosen, reach[paper_id], floor[paper_id] = _best(bit, [masks[group] for group in groups[paper_id]], limit)
             related[paper_id] = tuple(order[other] for other in sorted(chosen))
@@ -138,6 +132,19 @@ def update_related(previous: RelatedState, order: tuple[str, ...], groups: dict[
             related[paper_id], reach[paper_id] = previous.related[paper_id], bounds
             floor[paper_id] = previous.floor[paper_id]
     return RelatedState(order, groups, related, reach, floor, limit)
+
+
+def _after_shifts(bit: int, bounds: tuple[int, int], shifts: list[int], margin: int,
+                  count: int) -> tuple[bool, tuple[int, int]]:
+    """(whether the paper at `bit` must be scored again, its reach) after papers were added or
+    removed at the places `shifts`: only one within its reach can change its choice."""
+    farthest_in, nearest_out = bounds
+    place = bisect.bisect_left(shifts, bit)
+    closest = min(abs(shifts[place - 1] - bit) if place else count,
+                  abs(shifts[place] - bit) if place < len(shifts) else count)
+    if closest > nearest_out + margin:
+        return False, bounds
+    return nearest_out - farthest_in <= 2 * margin, (farthest_in + margin, nearest_out - margin)
 
 
 def _candidate_for(groups: tuple, masks: dict[tuple[str, str], int], floors: dict[int, int]) -> int:

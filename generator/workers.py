@@ -94,13 +94,8 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
         while workers:
             for connection in wait(list(workers)):
                 worker = workers[connection]
-                try:
-                    kind, payload = worker.connection.recv()
-                except (EOFError, OSError):  # sent None and done, or it died (the pipe closed or reset)
-                    kind, payload = ("end", None) if not worker.pending else \
-                        ("error", BuildError(f"build worker {worker.number} stopped without a result"))
+                kind, payload = worker.receive()
                 if kind == "results":
-                    worker.pending -= 1
                     if failure:
                         worker.stop()
                     else:
@@ -109,10 +104,8 @@ def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: in
                         results[index] = result
                         on_result(result)
                     continue
-                if kind == "error":
-                    failure = failure or payload
-                worker.connection.close()
-                worker.process.join()
+                failure = failure or (payload if kind == "error" else None)
+                worker.end()
                 del workers[connection]
     finally:
         for worker in workers.values():
@@ -129,6 +122,22 @@ class _Worker:
     def __init__(self, number: int, process, connection):
         self.number, self.process, self.connection = number, process, connection
         self.pending, self.stopped = 0, False
+
+    def receive(self) -> tuple[str, Any]:
+        """("results", [(index, result)]), ("error", exception) or ("end", None)."""
+        try:
+            kind, payload = self.connection.recv()
+        except (EOFError, OSError):  # sent None and done, or it died (the pipe closed or reset)
+            if not self.pending:
+                return "end", None
+            return "error", BuildError(f"build worker {self.number} stopped without a result")
+        if kind == "results":
+            self.pending -= 1
+        return kind, payload
+
+    def end(self) -> None:
+        self.connection.close()
+        self.process.join()
 
     def hand_out(self, units) -> None:
         """Send the next unit of `units`; stop() once there are no more."""

@@ -339,113 +339,126 @@ def build_for_search() -> None:
     exit_now(0)  # freeing the built site object by object would keep the server waiting ~1 s
 
 
-def _make_handler(server: DevServer):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "roundup-serve"
+class _Handler(BaseHTTPRequestHandler):
+    """Serves the site of `dev` (a DevServer): made in memory, with the reload script and status."""
 
-        def log_message(self, format, *args):  # noqa: A002 - quiet: the terminal shows builds
-            pass
+    dev: DevServer
+    protocol_version = "HTTP/1.1"
+    server_version = "roundup-serve"
 
-        def do_HEAD(self):  # noqa: N802
-            self._respond(head=True)
+    def log_message(self, format, *args):  # noqa: A002 - quiet: the terminal shows builds
+        pass
 
-        def do_GET(self):  # noqa: N802
-            self._respond(head=False)
+    def do_HEAD(self):  # noqa: N802
+        self._respond(head=True)
 
-        def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for name, value in (extra or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if not head:
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the tab was closed while it waited: nothing to tell anyone
+    def do_GET(self):  # noqa: N802
+        self._respond(head=False)
 
-        def _redirect(self, location: str, head: bool):
-            self._send(302, b"", "text/plain", head, {"Location": location})
-
-        def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool, heading: str = SITE_FAILS):
-            if text is None:
-                text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
-                        "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
-            body = inject_live_reload(text, snapshot, heading).encode("utf-8")
-            self._send(status, body, "text/html; charset=utf-8", head)
-
-        def _file(self, name: str, data: bytes, snapshot: Snapshot, head: bool, status: int = 200):
-            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            if content_type == "text/html":
-                return self._page(status, data.decode("utf-8"), snapshot, head)
-            if content_type.startswith("text/") or content_type.endswith(("xml", "javascript", "json")):
-                content_type += "; charset=utf-8"
-            self._send(status, data, content_type, head)
-
-        def _respond(self, head: bool):
-            snapshot = server.snapshot
-            url = urlsplit(self.path)
-            path = unquote(url.path)
-            if path == LIVE_SCRIPT_PATH:
-                return self._send(200, LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8", head)
-            if path == LIVE_STYLE_PATH:
-                return self._send(200, LIVE_STYLE.encode(), "text/css; charset=utf-8", head)
-            if path == STATUS_PATH:
-                after = parse_qs(url.query).get("after", [""])[0]
-                if after.isdigit():
-                    snapshot = server.wait_for_change(int(after))
-                body = json.dumps({"version": snapshot.version, "problems": list(snapshot.problems),
-                                   "changes": snapshot.changes}).encode()
-                return self._send(200, body, "application/json", head)
-            if snapshot.root is None and snapshot.live is None:
-                return self._page(503, None, snapshot, head)
-            base = snapshot.base_path
-            if not path.startswith(base):
-                if base.startswith(path if path.endswith("/") else path + "/"):
-                    return self._redirect(base, head)
-                return self._not_found(snapshot, head)
-            relative = path[len(base):]
-            if snapshot.live is not None and not is_search_file(relative):
-                return self._live(relative, path, snapshot, head)
-            if snapshot.root is None:  # the search index is not made yet
-                return self._not_found(snapshot, head)
+    def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
             try:
-                target = safe_target(snapshot.root, relative) if relative else snapshot.root
-                if target.is_dir():
-                    if not path.endswith("/"):
-                        return self._redirect(path + "/", head)
-                    target = target / "index.html"
-                found = target.is_file()
-            except (BuildError, ValueError, OSError):  # a way out of the folder, a NUL byte ...
-                found = False
-            if not found:
-                return self._not_found(snapshot, head)
-            self._file(target.name, target.read_bytes(), snapshot, head)
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the tab was closed while it waited: nothing to tell anyone
 
-        def _live(self, relative: str, path: str, snapshot: Snapshot, head: bool):
-            """A file of the site in memory, made now; only paths of the site's files are looked up."""
-            name = relative + "index.html" if relative.endswith("/") or not relative else relative
-            assert snapshot.live is not None  # asked for only when a site is loaded
-            if name not in snapshot.live:
-                if f"{relative}/index.html" in snapshot.live:
+    def _redirect(self, location: str, head: bool):
+        self._send(302, b"", "text/plain", head, {"Location": location})
+
+    def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool, heading: str = SITE_FAILS):
+        if text is None:
+            text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
+                    "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
+        body = inject_live_reload(text, snapshot, heading).encode("utf-8")
+        self._send(status, body, "text/html; charset=utf-8", head)
+
+    def _file(self, name: str, data: bytes, snapshot: Snapshot, head: bool, status: int = 200):
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            return self._page(status, data.decode("utf-8"), snapshot, head)
+        if content_type.startswith("text/") or content_type.endswith(("xml", "javascript", "json")):
+            content_type += "; charset=utf-8"
+        self._send(status, data, content_type, head)
+
+    def _respond(self, head: bool):
+        snapshot = self.dev.snapshot
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        if path in (LIVE_SCRIPT_PATH, LIVE_STYLE_PATH, STATUS_PATH):
+            return self._own_file(path, url.query, snapshot, head)
+        if snapshot.root is None and snapshot.live is None:
+            return self._page(503, None, snapshot, head)
+        base = snapshot.base_path
+        if not path.startswith(base):
+            if base.startswith(path if path.endswith("/") else path + "/"):
+                return self._redirect(base, head)
+            return self._not_found(snapshot, head)
+        relative = path[len(base):]
+        if snapshot.live is not None and not is_search_file(relative):
+            return self._live(relative, path, snapshot, head)
+        return self._written(relative, path, snapshot, head)
+
+    def _own_file(self, path: str, query: str, snapshot: Snapshot, head: bool):
+        """The reload script, its style, and the status it asks for (waiting for a change)."""
+        if path == LIVE_SCRIPT_PATH:
+            return self._send(200, LIVE_SCRIPT.encode(), "text/javascript; charset=utf-8", head)
+        if path == LIVE_STYLE_PATH:
+            return self._send(200, LIVE_STYLE.encode(), "text/css; charset=utf-8", head)
+        after = parse_qs(query).get("after", [""])[0]
+        if after.isdigit():
+            snapshot = self.dev.wait_for_change(int(after))
+        body = json.dumps({"version": snapshot.version, "problems": list(snapshot.problems),
+                           "changes": snapshot.changes}).encode()
+        return self._send(200, body, "application/json", head)
+
+    def _written(self, relative: str, path: str, snapshot: Snapshot, head: bool):
+        """A file of the last build on disk (the search index)."""
+        if snapshot.root is None:  # the search index is not made yet
+            return self._not_found(snapshot, head)
+        try:
+            target = safe_target(snapshot.root, relative) if relative else snapshot.root
+            if target.is_dir():
+                if not path.endswith("/"):
                     return self._redirect(path + "/", head)
-                return self._not_found(snapshot, head)
-            try:
-                data = snapshot.live.file(name)
-            except Exception as error:  # noqa: BLE001 - a template failing on this page: say so in the page
-                failed = dataclasses.replace(snapshot, problems=describe_failure(error))
-                return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head, PAGE_FAILS)
-            self._file(name, data, snapshot, head)
+                target = target / "index.html"
+            found = target.is_file()
+        except (BuildError, ValueError, OSError):  # a way out of the folder, a NUL byte ...
+            found = False
+        if not found:
+            return self._not_found(snapshot, head)
+        self._file(target.name, target.read_bytes(), snapshot, head)
 
-        def _not_found(self, snapshot: Snapshot, head: bool):
-            if snapshot.live is not None and "404.html" in snapshot.live:
-                return self._file("404.html", snapshot.live.file("404.html"), snapshot, head, 404)
-            page = snapshot.root / "404.html" if snapshot.root else None
-            if page is not None and page.is_file():
-                return self._file("404.html", page.read_bytes(), snapshot, head, 404)
-            self._send(404, b"Not found", "text/plain; charset=utf-8", head)
+    def _live(self, relative: str, path: str, snapshot: Snapshot, head: bool):
+        """A file of the site in memory, made now; only paths of the site's files are looked up."""
+        name = relative + "index.html" if relative.endswith("/") or not relative else relative
+        assert snapshot.live is not None  # asked for only when a site is loaded
+        if name not in snapshot.live:
+            if f"{relative}/index.html" in snapshot.live:
+                return self._redirect(path + "/", head)
+            return self._not_found(snapshot, head)
+        try:
+            data = snapshot.live.file(name)
+        except Exception as error:  # noqa: BLE001 - a template failing on this page: say so in the page
+            failed = dataclasses.replace(snapshot, problems=describe_failure(error))
+            return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head, PAGE_FAILS)
+        self._file(name, data, snapshot, head)
 
-    return Handler
+    def _not_found(self, snapshot: Snapshot, head: bool):
+        if snapshot.live is not None and "404.html" in snapshot.live:
+            return self._file("404.html", snapshot.live.file("404.html"), snapshot, head, 404)
+        page = snapshot.root / "404.html" if snapshot.root else None
+        if page is not None and page.is_file():
+            return self._file("404.html", page.read_bytes(), snapshot, head, 404)
+        self._send(404, b"Not found", "text/plain; charset=utf-8", head)
+
+
+
+def _make_handler(server: DevServer) -> type[_Handler]:
+    return type("Handler", (_Handler,), {"dev": server})
