@@ -103,14 +103,7 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                       for file in UPDATES_FEEDS]
 
     artifacts += _feed_artifacts(env, site, catalog)
-    for issue in site.issues:
-        key = ("email", issue_key(issue))
-        artifacts.append(Artifact(f"{issue.url}email.html", functools.partial(render_email_html, env, site, issue),
-                                  key, ("email/issue.html", "email/email.css")))
-        artifacts.append(Artifact(f"{issue.url}email.txt", functools.partial(render_email_text, env, site, issue),
-                                  key, ("email/issue.txt",)))
-        artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
-                                  ("bib", issue_key(issue))))
+    artifacts += _issue_files(env, site)
     pages = tuple(artifacts)
     artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages),
                               functools.partial(_sitemap_key, site, pages)))
@@ -121,6 +114,20 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
                               ("opml", site.build_date, newest, repr(channels))))
     artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))  # GitHub Pages: serve files as they are
     artifacts += _static_artifacts(theme)
+    return artifacts
+
+
+def _issue_files(env: jinja2.Environment, site: Site) -> list[Artifact]:
+    """Each issue's email edition (HTML and text) and its papers as one BibTeX file."""
+    artifacts = []
+    for issue in site.issues:
+        key = ("email", issue_key(issue))
+        artifacts.append(Artifact(f"{issue.url}email.html", functools.partial(render_email_html, env, site, issue),
+                                  key, ("email/issue.html", "email/email.css")))
+        artifacts.append(Artifact(f"{issue.url}email.txt", functools.partial(render_email_text, env, site, issue),
+                                  key, ("email/issue.txt",)))
+        artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
+                                  ("bib", issue_key(issue))))
     return artifacts
 
 
