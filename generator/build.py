@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 __all__ = ["BuildResult", "build", "load_checked_site", "issues_built_before"]
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None) -> BuildResult:
-    """Build the site; on any error the previous output is left as it was. progress(path) per file."""
+def build(
+    options: BuildOptions, progress: Callable[[str], None] = lambda path: None
+) -> BuildResult:
+    """Build the site; on any error the previous output is left as it was. progress(path) per file.
+    """
     with Incremental.for_build(options) as speed:
         files = load_content_files(Path(options.content_dir))
         themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
@@ -74,8 +77,8 @@ def load_checked_site(options: BuildOptions) -> tuple[Site, list[Problem]]:
 
 
 def issues_built_before(sources: tuple[Source, ...], site: Site,
-                        output_dir: Path = BuildOptions().output_dir) -> dict[str, Issue]:
+                        output_dir: Path | None = None) -> dict[str, Issue]:
     """Path -> the Issue the last build into `output_dir` made of each of `sources` unchanged
     since (new, add, import: those files need not be parsed again)."""
-    with Incremental.read_only(output_dir) as speed, speed.loading():
+    with Incremental.read_only(output_dir or BuildOptions().output_dir) as speed, speed.loading():
         return speed.issues.known(sources, site)

@@ -10,7 +10,8 @@ from typing import NamedTuple
 from .model import Entry, Issue, Paper, Site
 
 
-class Appearance(NamedTuple):  # not a frozen dataclass: ~3x cheaper to make, and there are one per entry
+# not a frozen dataclass: ~3x cheaper to make, and there are one per entry
+class Appearance(NamedTuple):
     """A paper's appearance in one issue, for paper, category and tag pages."""
 
     issue: Issue
@@ -66,7 +67,8 @@ def build_catalog(site: Site) -> Catalog:
             paper = entry.paper
             by_paper[paper.id].append(appearance)
             by_category[paper.category].append(appearance)
-            for tag in paper.tags:  # tags are unique per paper (content.issues), so no duplicates here
+            # tags are unique per paper (content.issues), so no duplicates here
+            for tag in paper.tags:
                 by_tag[tag.slug].append(appearance)
             for url in paper.author_pages:
                 by_author[url].append(appearance)
@@ -75,11 +77,26 @@ def build_catalog(site: Site) -> Catalog:
     categories = tuple(Listing(c.slug, c.name, c.url, tuple(by_category[c.slug]), c.description)
                        for c in site.categories)
     # a tag or an author page is named as the newest paper spells it
-    tags = tuple(Listing(slug, next(tag.name for tag in found[0].entry.paper.tags if tag.slug == slug),
-                         f"tags/{slug}/", tuple(found), kind="tag")
-                 for slug, found in sorted(by_tag.items()))
-    authors = tuple(Listing(url.split("/")[1], found[0].entry.paper.author_pages[url], url, tuple(found), kind="author")
-                    for url, found in sorted(by_author.items()))
+    tags = tuple(
+        Listing(
+            slug,
+            next(tag.name for tag in found[0].entry.paper.tags if tag.slug == slug),
+            f"tags/{slug}/",
+            tuple(found),
+            kind="tag",
+        )
+        for slug, found in sorted(by_tag.items())
+    )
+    authors = tuple(
+        Listing(
+            url.split("/")[1],
+            found[0].entry.paper.author_pages[url],
+            url,
+            tuple(found),
+            kind="author",
+        )
+        for url, found in sorted(by_author.items())
+    )
     return Catalog(papers, categories, tags, authors, issues_by_year(site))
 
 

@@ -10,7 +10,9 @@ from . import __version__
 
 
 def digest(data: bytes | str) -> str:
-    return hashlib.blake2b(data.encode() if isinstance(data, str) else data, digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        data.encode() if isinstance(data, str) else data, digest_size=16
+    ).hexdigest()
 
 
 @functools.cache

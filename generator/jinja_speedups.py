@@ -33,7 +33,8 @@ def _escape_output(value) -> str:
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles `{{ value }}` in autoescaped templates to _escape_output(value), not escape(value)."""
+    """Compiles `{{ value }}` in autoescaped templates to _escape_output(value), not escape(value).
+    """
 
     def _output_child_pre(self, node, frame, finalize) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -68,7 +69,8 @@ BYTECODE_PATTERN = "roundup-1-%s.cache" if PATCHED else "roundup-stock-%s.cache"
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory; Jinja compiles a template again when its source changed."""
+    """Compiled templates kept in memory; Jinja compiles a template again when its source changed.
+    """
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
@@ -86,7 +88,8 @@ def release_environment(env: jinja2.Environment) -> None:
     to each other, and frozen objects are never collected: what the environment holds (the site,
     its rendered Markdown) would stay in memory for good, ~3 MiB each edit on a ten-year archive."""
     for template in (env.cache or {}).values():
-        template.root_render_func.__globals__.clear()  # its compiled code's names, which name the template
+        # its compiled code's names, which name the template
+        template.root_render_func.__globals__.clear()
     if env.cache is not None:
         env.cache.clear()
     env.globals.clear()

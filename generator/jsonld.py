@@ -17,12 +17,23 @@ def render_json_ld(data: dict) -> Markup:
 
 
 def _periodical(site: Site) -> dict:
-    return {"@type": "Periodical", "name": site.title, "url": site.base_url, "inLanguage": site.language}
+    return {
+        "@type": "Periodical",
+        "name": site.title,
+        "url": site.base_url,
+        "inLanguage": site.language,
+    }
 
 
 def website_data(site: Site) -> dict:
-    data: dict[str, object] = {"@context": "https://schema.org", "@type": "WebSite", "name": site.title,
-            "description": site.description, "url": site.base_url, "inLanguage": site.language}
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.title,
+        "description": site.description,
+        "url": site.base_url,
+        "inLanguage": site.language,
+    }
     if site.author:
         data["publisher"] = {"@type": "Organization", "name": site.author.name}
     return data

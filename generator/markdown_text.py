@@ -120,10 +120,10 @@ _BLOCKS = _INLINE_HOLDERS | _CONTAINERS | {"table", "thead", "tbody", "fence", "
 
 
 def _events(node):
-    """The tree as a stream: (name_open, node), (name_close, node), ("inline", [nodes]), (leaf name, node).
+    """The tree as a stream: (name_open, node), (name_close, node), ("inline", [nodes]), (leaf name,
+    node).
 
-    A tight list item holds its inline nodes directly, without a paragraph around them.
-    """
+    A tight list item holds its inline nodes directly, without a paragraph around them."""
     run = []
     for child in node.children:
         name = child.name
@@ -174,6 +174,9 @@ def _collect_text(nodes, page_url: str, parts: list[str]) -> None:
             alt: list[str] = []
             _collect_text(node.children, page_url, alt)
             url = node.meta.get("url", "")
-            parts.append(f"{''.join(alt) or 'image'}" + (f" ({urljoin(page_url, url)})" if is_safe_link(url) else ""))
+            parts.append(
+                f"{''.join(alt) or 'image'}"
+                + (f" ({urljoin(page_url, url)})" if is_safe_link(url) else "")
+            )
         else:  # emphasis, strong, strikethrough, inline code: their text
             _collect_text(node.children, page_url, parts)

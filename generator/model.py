@@ -66,7 +66,8 @@ class Paper:
     upvotes: int | None = None
     revisit: bool = False  # featured again on purpose: no "already featured" warning
     status_overrides: StatusOverrides | None = None  # the editor's `status:` (refresh/overrides.py)
-    status: PaperStatus | None = None  # what became of it, from papers.lock.yaml (refresh/attach.py)
+    # what became of it, from papers.lock.yaml (refresh/attach.py)
+    status: PaperStatus | None = None
     source_line: int = field(default=0, repr=False, compare=False)  # not part of what pages show
 
     @functools.cached_property
@@ -116,6 +117,10 @@ class Entry:
         return f"paper-{self.paper.id}"
 
 
+def _tag_slugs(paper: Paper) -> str:
+    return ",".join(tag.slug for tag in paper.tags)
+
+
 @dataclass(frozen=True)
 class Section:
     """One category's papers within an issue, numbered ``2.``."""
@@ -131,16 +136,27 @@ class Section:
     # Both kept across `roundup serve` loads: a Section outlives its Issue, which is numbered again.
     @functools.cached_property
     def related_key(self) -> str:
-        """A digest of what related papers depend on here: each paper's id, category and tags, in order."""
-        return digest("".join(f"{entry.paper.id}\t{entry.paper.category}\t{','.join(tag.slug for tag in entry.paper.tags)}\n"
-                               for entry in self.entries))
+        """A digest of what related papers depend on here: each paper's id, category and tags, in
+        order."""
+        return digest(
+            "".join(
+                f"{entry.paper.id}\t{entry.paper.category}\t{_tag_slugs(entry.paper)}\n"
+                for entry in self.entries
+            )
+        )
 
     @functools.cached_property
     def outline(self) -> str:
-        """A digest of what the catalog takes from here: each paper's id, category, tags and authors, in
-        order. An edit that keeps it keeps the site's shape (update_catalog)."""
-        return digest("".join(f"{entry.paper.id}\t{entry.paper.category}\t{[(tag.slug, tag.name) for tag in entry.paper.tags]}"
-                               f"\t{entry.paper.author_pages}\n" for entry in self.entries))
+        """A digest of what the catalog takes from here: each paper's id, category, tags and
+        authors, in order. An edit that keeps it keeps the site's shape (update_catalog)."""
+        return digest(
+            "".join(
+                f"{entry.paper.id}\t{entry.paper.category}\t"
+                f"{[(tag.slug, tag.name) for tag in entry.paper.tags]}"
+                f"\t{entry.paper.author_pages}\n"
+                for entry in self.entries
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -202,8 +218,10 @@ class Site:
     newsletter_form: str = ""  # a signup form's action (Buttondown's embed form), from newsletter:
     newsletter_mailto: str = ""  # a mailto: link to join an SMTP list, from newsletter:
     feed_items: int = 20
-    feed_id_authority: str = ""  # a tag: authority such as "example.org,2024"; "" = the domain and year
-    email_unsubscribe: str = "*|UNSUB|*"  # the mail service's unsubscribe placeholder, for email.html
+    # a tag: authority such as "example.org,2024"; "" = the domain and year
+    feed_id_authority: str = ""
+    # the mail service's unsubscribe placeholder, for email.html
+    email_unsubscribe: str = "*|UNSUB|*"
     issues: tuple[Issue, ...] = ()  # newest first
     pages: tuple[Page, ...] = ()
     build_date: dt.date = dt.date(1970, 1, 1)

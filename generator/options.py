@@ -20,7 +20,8 @@ class BuildOptions:
     drafts: bool = False
     base_url: str = ""  # overrides site.yaml when set
     build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH, else the newest issue's date
-    today: dt.date | None = None  # issues dated after it are scheduled, not published; None: no limit
+    # issues dated after it are scheduled, not published; None: no limit
+    today: dt.date | None = None
     future: bool = False  # publish scheduled issues too
     use_cache: bool = True  # False: build everything again, ignoring .roundup-cache/
     search: bool = True  # False: leave the search index as it is (Pagefind takes long on big sites)

@@ -29,15 +29,23 @@ from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content,
 from .theme import Theme
 
 
-def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Theme,
-              related: dict[str, tuple[str, ...]], appearance_keys: AppearanceKeys | None = None) -> list[Artifact]:
+def plan_site(
+    env: jinja2.Environment,
+    site: Site,
+    catalog: Catalog,
+    theme: Theme,
+    related: dict[str, tuple[str, ...]],
+    appearance_keys: AppearanceKeys | None = None,
+) -> list[Artifact]:
     """Every file of the site, pages first; feeds, email and site-wide files after them.
 
-    `related`: the ids of each paper's related papers (related.py); `appearance_keys`: the AppearanceKeys
-    of `site` that fingerprints use, if shared with Fingerprints."""
+    `related`: the ids of each paper's related papers (related.py); `appearance_keys`: the
+    AppearanceKeys of `site` that fingerprints use, if shared with Fingerprints."""
     artifacts: list[Artifact] = []
     everything = tuple(issue_key(issue) for issue in site.issues)
-    keys = functools.cache(lambda: AppearanceKeys(site) if appearance_keys is None else appearance_keys)
+    keys = functools.cache(
+        lambda: AppearanceKeys(site) if appearance_keys is None else appearance_keys
+    )
 
     def shown(appearances) -> str:
         return shown_in(keys(), appearances)
@@ -45,7 +53,9 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     def shown_as_related(paper_ids: tuple[str, ...]) -> str:
         """The keys of these papers' newest appearances: how they are shown as related papers."""
         records = map(catalog.paper_index.__getitem__, paper_ids)
-        return "".join(map(keys().__getitem__, map(id, map(ENTRY, map(NEWEST, map(APPEARANCES, records))))))
+        return "".join(
+            map(keys().__getitem__, map(id, map(ENTRY, map(NEWEST, map(APPEARANCES, records)))))
+        )
 
     def page(template: str, path: str, key: tuple | Callable[[], tuple], **context) -> None:
         url = path.removesuffix("index.html")
@@ -53,8 +63,12 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
         artifacts.append(Artifact(path, render, key, (template,), is_page=True))
 
     for pager in paginate(site.issues, site.per_page, ""):
-        page("index.html", f"{pager.url}index.html",
-             ("home", pager.number, pager.count, tuple(issue_key(issue) for issue in pager.items)), pager=pager)
+        page(
+            "index.html",
+            f"{pager.url}index.html",
+            ("home", pager.number, pager.count, tuple(issue_key(issue) for issue in pager.items)),
+            pager=pager,
+        )
 
     issues = site.issues
     for index, issue in enumerate(issues):
@@ -65,27 +79,43 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
              issue=issue, newer=newer, older=older)
 
     channels = build_channels(site)
-    category_feeds = {channel.category: channel.links for channel in channels if channel.kind == "category"}
+    category_feeds = {
+        channel.category: channel.links for channel in channels if channel.kind == "category"
+    }
     listings_by_template = (("category.html", catalog.categories), ("tag.html", catalog.tags),
                             ("author.html", catalog.authors))
     # ~25,000 listing and paper pages on a ten-year archive, planned again on every `roundup serve`
     # reload: their makers are partials of positional arguments, the cheapest to make
     for template, listings in listings_by_template:
         for listing in listings:
-            extra = {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
+            extra = (
+                {"page_feeds": category_feeds[listing.slug]} if template == "category.html" else {}
+            )
             for pager in paginate(listing.appearances, PAPERS_PER_PAGE, listing.url):
-                artifacts.append(Artifact(f"{pager.url}index.html",
-                                          functools.partial(_render_listing, env, template, listing, pager, extra),
-                                          functools.partial(_listing_key, shown, template, listing, pager),
-                                          (template,), True, part_of=listing.url))
+                artifacts.append(
+                    Artifact(
+                        f"{pager.url}index.html",
+                        functools.partial(_render_listing, env, template, listing, pager, extra),
+                        functools.partial(_listing_key, shown, template, listing, pager),
+                        (template,),
+                        True,
+                        part_of=listing.url,
+                    )
+                )
 
     paper_index = catalog.paper_index
     for record in catalog.papers:
         others = related[record.paper.id]
-        artifacts.append(Artifact(f"{record.paper.page_url}index.html",
-                                  functools.partial(_render_paper, env, paper_index, site.category, record, others),
-                                  functools.partial(_paper_key, shown, shown_as_related, record, others),
-                                  ("paper.html",), True, part_of=record.paper.page_url))
+        artifacts.append(
+            Artifact(
+                f"{record.paper.page_url}index.html",
+                functools.partial(_render_paper, env, paper_index, site.category, record, others),
+                functools.partial(_paper_key, shown, shown_as_related, record, others),
+                ("paper.html",),
+                True,
+                part_of=record.paper.page_url,
+            )
+        )
 
     page("archive.html", "archive/index.html", ("archive", everything), catalog=catalog)
     page("tags.html", "tags/index.html", ("tags", everything), catalog=catalog)
@@ -98,21 +128,36 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     if updates:  # a site whose papers.lock.yaml tells of changes to featured papers (refresh/)
         page("updates.html", f"{UPDATES_PAGE}index.html", ("updates", everything), updates=updates,
              page_feeds=updates_feed_links(site))
-        artifacts += [Artifact(file.path, functools.partial(render_updates_feed, site, updates, file.path),
-                               ("updates-feed", file.path, site.build_date, everything))
-                      for file in UPDATES_FEEDS]
+        artifacts += [
+            Artifact(
+                file.path,
+                functools.partial(render_updates_feed, site, updates, file.path),
+                ("updates-feed", file.path, site.build_date, everything),
+            )
+            for file in UPDATES_FEEDS
+        ]
 
     artifacts += _feed_artifacts(env, site, catalog)
     artifacts += _issue_files(env, site)
     pages = tuple(artifacts)
-    artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages),
-                              functools.partial(_sitemap_key, site, pages)))
+    artifacts.append(
+        Artifact(
+            "sitemap.xml",
+            functools.partial(_render_sitemap, site, catalog, pages),
+            functools.partial(_sitemap_key, site, pages),
+        )
+    )
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
-    artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
+    artifacts.append(
+        Artifact(
+            STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)
+        )
+    )
     newest = site.issues[0].date if site.issues else None  # the list's dateCreated
     artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels),
                               ("opml", site.build_date, newest, repr(channels))))
-    artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))  # GitHub Pages: serve files as they are
+    # GitHub Pages: serve files as they are
+    artifacts.append(Artifact(".nojekyll", lambda: "", ("nojekyll",)))
     artifacts += _static_artifacts(theme)
     return artifacts
 
@@ -122,20 +167,46 @@ def _issue_files(env: jinja2.Environment, site: Site) -> list[Artifact]:
     artifacts = []
     for issue in site.issues:
         key = ("email", issue_key(issue))
-        artifacts.append(Artifact(f"{issue.url}email.html", functools.partial(render_email_html, env, site, issue),
-                                  key, ("email/issue.html", "email/email.css")))
-        artifacts.append(Artifact(f"{issue.url}email.txt", functools.partial(render_email_text, env, site, issue),
-                                  key, ("email/issue.txt",)))
-        artifacts.append(Artifact(issue.bib_url, functools.partial(render_bibliography, [e.paper for e in issue.entries]),
-                                  ("bib", issue_key(issue))))
+        artifacts.append(
+            Artifact(
+                f"{issue.url}email.html",
+                functools.partial(render_email_html, env, site, issue),
+                key,
+                ("email/issue.html", "email/email.css"),
+            )
+        )
+        artifacts.append(
+            Artifact(
+                f"{issue.url}email.txt",
+                functools.partial(render_email_text, env, site, issue),
+                key,
+                ("email/issue.txt",),
+            )
+        )
+        artifacts.append(
+            Artifact(
+                issue.bib_url,
+                functools.partial(render_bibliography, [e.paper for e in issue.entries]),
+                ("bib", issue_key(issue)),
+            )
+        )
     return artifacts
 
 
 def _listing_key(shown: Callable, template: str, listing: Listing, pager: Pager) -> tuple:
-    return (template, listing.slug, listing.name, len(listing.appearances), pager.number, shown(pager.items))
+    return (
+        template,
+        listing.slug,
+        listing.name,
+        len(listing.appearances),
+        pager.number,
+        shown(pager.items),
+    )
 
 
-def _paper_key(shown: Callable, shown_as_related: Callable, record: PaperRecord, related: tuple[str, ...]) -> tuple:
+def _paper_key(
+    shown: Callable, shown_as_related: Callable, record: PaperRecord, related: tuple[str, ...]
+) -> tuple:
     # a related paper is shown as in its newest issue: that issue decides how it looks
     return ("paper", record.paper.id, shown(record.appearances), shown_as_related(related))
 
@@ -146,7 +217,9 @@ def _sitemap_key(site: Site, artifacts: tuple[Artifact, ...]) -> tuple:
 
 
 def _render_sitemap(site: Site, catalog: Catalog, artifacts: tuple[Artifact, ...]) -> str:
-    urls = sorted(a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html"))
+    urls = sorted(
+        a.path.removesuffix("index.html") for a in artifacts if a.path.endswith("index.html")
+    )
     return render_sitemap(site, catalog, urls)
 
 
@@ -154,14 +227,28 @@ def _render(env: jinja2.Environment, template: str, **context) -> str:
     return env.get_template(template).render(**context)
 
 
-def _render_listing(env: jinja2.Environment, template: str, listing: Listing, pager: Pager, extra: dict) -> str:
+def _render_listing(
+    env: jinja2.Environment, template: str, listing: Listing, pager: Pager, extra: dict
+) -> str:
     return _render(env, template, page_url=pager.url, listing=listing, pager=pager, **extra)
 
 
-def _render_paper(env: jinja2.Environment, index: dict[str, PaperRecord], category_of: Callable[[str], Category],
-                  record: PaperRecord, related: tuple[str, ...]) -> str:
-    return _render(env, "paper.html", page_url=record.paper.page_url, record=record, paper=record.paper,
-                   category=category_of(record.paper.category), related=tuple(index[other] for other in related))
+def _render_paper(
+    env: jinja2.Environment,
+    index: dict[str, PaperRecord],
+    category_of: Callable[[str], Category],
+    record: PaperRecord,
+    related: tuple[str, ...],
+) -> str:
+    return _render(
+        env,
+        "paper.html",
+        page_url=record.paper.page_url,
+        record=record,
+        paper=record.paper,
+        category=category_of(record.paper.category),
+        related=tuple(index[other] for other in related),
+    )
 
 
 def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> list[Artifact]:
@@ -182,8 +269,17 @@ def _feed_artifacts(env: jinja2.Environment, site: Site, catalog: Catalog) -> li
         return dict(render_feed_files(site, feeds))
 
     paths = [file.path for channel in build_channels(site) for file in channel.files]
-    return [Artifact(path, functools.partial(lambda p: files()[p], path), key, ("feed/issue.html", "feed/paper.html"),
-                     group=FEEDS, part_of=FEEDS) for path in paths]
+    return [
+        Artifact(
+            path,
+            functools.partial(lambda p: files()[p], path),
+            key,
+            ("feed/issue.html", "feed/paper.html"),
+            group=FEEDS,
+            part_of=FEEDS,
+        )
+        for path in paths
+    ]
 
 
 def _static_artifacts(theme: Theme) -> list[Artifact]:

@@ -28,9 +28,9 @@ class RelatedState(NamedTuple):
     order: tuple[str, ...]  # paper ids, newest first (as featured)
     groups: dict[str, tuple]  # paper id -> its groups (_groups)
     related: dict[str, tuple[str, ...]]  # paper id -> its related papers' ids, newest first
-    # paper id -> where closeness (in papers featured) decided among equally good candidates: at most
-    # how far the farthest one it chose is, at least how far the nearest one it left out is. Papers
-    # added or removed farther away, or too few to close the gap, cannot change its choice.
+    # paper id -> where closeness (in papers featured) decided among equally good candidates: at
+    # most how far the farthest one it chose is, at least how far the nearest one it left out is.
+    # Papers added or removed farther away, or too few to close the gap, cannot change its choice.
     # None: closeness decided nothing.
     reach: dict[str, tuple[int, int] | None]
     # paper id -> the fewest groups a paper must share with it to be a candidate for its places
@@ -45,7 +45,9 @@ def related_papers(issues: tuple[Issue, ...], catalog: Catalog) -> dict[str, tup
     return find_related_ids(*paper_groups(issues, catalog)).related
 
 
-def paper_groups(issues: tuple[Issue, ...], catalog: Catalog) -> tuple[tuple[str, ...], dict[str, tuple]]:
+def paper_groups(
+    issues: tuple[Issue, ...], catalog: Catalog
+) -> tuple[tuple[str, ...], dict[str, tuple]]:
     order = tuple(dict.fromkeys(entry.paper.id for issue in issues for entry in issue.entries))
     return order, {paper_id: _groups(catalog.paper_index[paper_id]) for paper_id in order}
 
@@ -71,23 +73,27 @@ def _as_bits(bits: list[int]) -> int:
     return int.from_bytes(array, "little")
 
 
-def find_related_ids(order: tuple[str, ...], groups: dict[str, tuple], limit: int = RELATED_LIMIT) -> RelatedState:
+def find_related_ids(
+    order: tuple[str, ...], groups: dict[str, tuple], limit: int = RELATED_LIMIT
+) -> RelatedState:
     """The related papers of every paper of `order` (newest first) with its `groups`."""
     masks = _masks(order, groups)
     related, reach, floor = {}, {}, {}
     for bit, paper_id in enumerate(order):
-        chosen, reach[paper_id], floor[paper_id] = _best(bit, [masks[group] for group in groups[paper_id]], limit)
+        chosen, reach[paper_id], floor[paper_id] = _best(
+            bit, [masks[group] for group in groups[paper_id]], limit
+        )
         related[paper_id] = tuple(order[other] for other in sorted(chosen))
     return RelatedState(order, groups, related, reach, floor, limit)
 
 
 def update_related(previous: RelatedState, order: tuple[str, ...], groups: dict[str, tuple],
                    limit: int = RELATED_LIMIT, most: int = 500) -> RelatedState | None:
-    """find_related_ids(order, groups), made from `previous` by finding again only the answers an edit
-    can change; None when the edit is not one that keeps the other papers in order, or changes more
-    than `most` papers. A paper's answer can change when a paper added, removed or regrouped shares
-    (or shared) with it at least as many groups as its worst related paper does, or when a paper was
-    added or removed within its reach."""
+    """find_related_ids(order, groups), made from `previous` by finding again only the answers an
+    edit can change; None when the edit is not one that keeps the other papers in order, or changes
+    more than `most` papers. A paper's answer can change when a paper added, removed or regrouped
+    shares (or shared) with it at least as many groups as its worst related paper does, or when a
+    paper was added or removed within its reach."""
     if previous.limit != limit:
         return None
     old_position = {paper_id: bit for bit, paper_id in enumerate(previous.order)}
@@ -105,18 +111,23 @@ def update_related(previous: RelatedState, order: tuple[str, ...], groups: dict[
     for bit, paper_id in enumerate(order):
         if paper_id in old_position:
             with_floor.setdefault(previous.floor[paper_id], []).append(bit)
-    floors = {floor: _as_bits(bits) for floor, bits in with_floor.items()}  # floor -> its papers (bits)
+    # floor -> its papers (bits)
+    floors = {floor: _as_bits(bits) for floor, bits in with_floor.items()}
     todo = 0  # papers (bits) that a changed paper is, or was, a candidate for
     for paper_id in added + regrouped:
         todo |= _candidate_for(groups[paper_id], masks, floors)
     for paper_id in removed + regrouped:
         todo |= _candidate_for(previous.groups[paper_id], masks, floors)
-    for paper_id in regrouped:  # and the regrouped papers themselves (added ones are new to `previous`)
+    # and the regrouped papers themselves (added ones are new to `previous`)
+    for paper_id in regrouped:
         todo |= 1 << new_position[paper_id]
     # Where papers were added or removed, as places in the new order. Each moves the papers past it
     # by one, so a paper with one within its reach is found again, unless they are too few to close
     # the gap between what it chose and what it left out (then its reach only widens).
-    shifts = sorted([new_position[paper_id] for paper_id in added] + _removed_places(previous.order, removed, new_position))
+    shifts = sorted(
+        [new_position[paper_id] for paper_id in added]
+        + _removed_places(previous.order, removed, new_position)
+    )
     margin = len(shifts) + 1  # each distance moves by at most one per place (plus one to spare)
     todo_bits = set(_bits_of(todo))
     related, reach, floor = {}, {}, {}
@@ -126,7 +137,9 @@ def update_related(previous: RelatedState, order: tuple[str, ...], groups: dict[
         if bounds is not None and shifts:
             near, bounds = _after_shifts(bit, bounds, shifts, margin, len(order))
         if near:
-            chosen, reach[paper_id], floor[paper_id] = _best(bit, [masks[group] for group in groups[paper_id]], limit)
+            chosen, reach[paper_id], floor[paper_id] = _best(
+                bit, [masks[group] for group in groups[paper_id]], limit
+            )
             related[paper_id] = tuple(order[other] for other in sorted(chosen))
         else:
             related[paper_id], reach[paper_id] = previous.related[paper_id], bounds
@@ -175,7 +188,9 @@ def _at_least(masks: list[int]) -> list[int]:
     return at_least
 
 
-def _removed_places(old_order: tuple[str, ...], removed: list[str], new_position: dict[str, int]) -> list[int]:
+def _removed_places(
+    old_order: tuple[str, ...], removed: list[str], new_position: dict[str, int]
+) -> list[int]:
     """Each removed paper's place in the new order: that of the next paper that stayed."""
     places, gone, end = [], set(removed), len(new_position)
     next_kept = end
@@ -202,7 +217,11 @@ def _best(bit: int, masks: list[int], limit: int) -> tuple[list[int], tuple[int,
         chosen += found[:wanted]
         if len(chosen) == limit:
             if len(found) > wanted:  # closeness decided which of them
-                return chosen, (max(abs(other - bit) for other in found[:wanted]), abs(found[wanted] - bit)), j
+                return (
+                    chosen,
+                    (max(abs(other - bit) for other in found[:wanted]), abs(found[wanted] - bit)),
+                    j,
+                )
             return chosen, None, j
     return chosen, None, 1
 

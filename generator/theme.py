@@ -19,12 +19,16 @@ class Theme:
 
     @property
     def template_dirs(self) -> list[str]:
-        return [str(folder / "templates") for folder in self.folders if (folder / "templates").is_dir()]
+        return [
+            str(folder / "templates") for folder in self.folders if (folder / "templates").is_dir()
+        ]
 
     @property
     def static_dirs(self) -> list[Path]:
         """Static folders, base theme first, so a child's files overwrite its parent's."""
-        return [folder / "static" for folder in reversed(self.folders) if (folder / "static").is_dir()]
+        return [
+            folder / "static" for folder in reversed(self.folders) if (folder / "static").is_dir()
+        ]
 
 
 def find_themes_dir(content_dir: Path, themes_dir: Path | None) -> Path:

@@ -32,5 +32,6 @@ def paper_url(paper_id: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def author_url(name: str) -> str:
-    """The author page of a name: ``authors/<slug>/``; names with the same slug share it, like tags."""
+    """The author page of a name: ``authors/<slug>/``; names with the same slug share it, like tags.
+    """
     return f"authors/{slugify(name, 'author')}/"

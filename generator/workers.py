@@ -25,12 +25,16 @@ def default_jobs() -> int:
     try:
         return max(1, int(os.environ.get("ROUNDUP_JOBS", "")))
     except ValueError:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
 
 
 def _units(items: Sequence, group: Callable[[Any], object], size: int) -> list[list[int]]:
-    """The items' indexes in units of work handed out one at a time: each group is one unit (its items
-    share work), handed out first; the other items go in runs of `size`, in order."""
+    """The items' indexes in units of work handed out one at a time: each group is one unit (its
+    items share work), handed out first; the other items go in runs of `size`, in order."""
     groups: dict[object, list[int]] = {}
     runs: list[list[int]] = [[]]
     for index, item in enumerate(items):
@@ -45,7 +49,8 @@ def _units(items: Sequence, group: Callable[[Any], object], size: int) -> list[l
 
 
 def _work(connection, func, items) -> None:
-    """A worker: do each unit of indexes the parent sends until it sends None; send back each unit's results."""
+    """A worker: do each unit of indexes the parent sends until it sends None; send back each unit's
+    results."""
     try:
         while (indexes := connection.recv()) is not None:
             connection.send(("results", [(index, func(items[index])) for index in indexes]))
@@ -53,14 +58,22 @@ def _work(connection, func, items) -> None:
         try:
             connection.send(("error", error))
         except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-            connection.send(("error", BuildError(f"a build worker failed:\n{traceback.format_exc()}")))
+            connection.send(
+                ("error", BuildError(f"a build worker failed:\n{traceback.format_exc()}"))
+            )
     finally:
         connection.close()
 
 
-def parallel_map(func: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
-                 on_result: Callable[[Result], None] = lambda result: None, batch: int = 100,
-                 group: Callable[[Item], object] = lambda item: None, min_per_worker: int = 64) -> list[Result]:
+def parallel_map(
+    func: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int | None = None,
+    on_result: Callable[[Result], None] = lambda result: None,
+    batch: int = 100,
+    group: Callable[[Item], object] = lambda item: None,
+    min_per_worker: int = 64,
+) -> list[Result]:
     """[func(item) for item in items], split over `jobs` forked workers; on_result sees each result.
 
     Items for which group() gives the same key are done by the same worker (they share work).

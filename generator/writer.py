@@ -23,13 +23,17 @@ def safe_target(root: Path, relative: str) -> Path:
 
 
 class StagedOutput:
-    """Collects a build in a temporary folder beside the output; nothing is visible until commit()."""
+    """Collects a build in a temporary folder beside the output; nothing is visible until commit().
+    """
 
     def __init__(self, output_dir: Path):
         self.output_dir = Path(output_dir).resolve()
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-build-", dir=self.output_dir.parent))
-        self._folders: dict[str, str] = {}  # site-relative folder -> its staged path, made and checked
+        self.root = Path(
+            tempfile.mkdtemp(prefix=f".{self.output_dir.name}-build-", dir=self.output_dir.parent)
+        )
+        # site-relative folder -> its staged path, made and checked
+        self._folders: dict[str, str] = {}
 
     def write(self, relative: str, data: bytes) -> None:
         """Stage one file (in the parent or in a build worker)."""
@@ -67,7 +71,9 @@ class StagedOutput:
             if not self.output_dir.is_dir():
                 self.discard()
                 raise BuildError(f"{self.output_dir} exists and is not a folder")
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-old-", dir=self.output_dir.parent))
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{self.output_dir.name}-old-", dir=self.output_dir.parent)
+            )
             os.rmdir(old)
             os.rename(self.output_dir, old)
         os.rename(self.root, self.output_dir)

@@ -56,7 +56,8 @@ def request_json(method: str, url: str, *, headers: dict[str, str] | None = None
     request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     for attempt in range(settings.retries + 1):
         try:
-            with urllib.request.urlopen(request, timeout=settings.timeout) as response:  # noqa: S310
+            # noqa: S310
+            with urllib.request.urlopen(request, timeout=settings.timeout) as response:
                 raw = response.read(MAX_REPLY_BYTES + 1)
             if len(raw) > MAX_REPLY_BYTES:
                 raise ApiError(f"{host} sent a reply larger than {MAX_REPLY_BYTES // 2**20} MiB")

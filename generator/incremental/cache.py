@@ -18,7 +18,15 @@ from pathlib import Path
 from ..hashing import generator_stamp
 
 CACHE_FORMAT = 8  # 8: issue keys made from the validated site settings (incremental/issues.py)
-_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError)
+_ERRORS = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+)
 
 
 @dataclass
@@ -28,16 +36,20 @@ class BuildCache:
     folder: Path
     enabled: bool = True
     inputs: str = ""  # digest of every input of the last build: equal means nothing to do
-    summary: tuple = ()  # the last build's result (pages, feeds, warnings), for a build with nothing to do
+    # the last build's result (pages, feeds, warnings), for a build with nothing to do
+    summary: tuple = ()
     # site-relative path -> (fingerprint of its inputs, digest of its bytes)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     new_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry, saved with the cache
     used_issues: set[str] = field(default_factory=set)
     new_results: dict[str, tuple[str, object]] = field(default_factory=dict)  # name -> (key, value)
-    read_issues: dict[str, tuple] = field(default_factory=dict)  # key -> entry read from disk, kept by keep_used()
-    read_results: dict[str, tuple | None] = field(default_factory=dict)  # name -> (key, value) read from disk
+    # key -> entry read from disk, kept by keep_used()
+    read_issues: dict[str, tuple] = field(default_factory=dict)
+    # name -> (key, value) read from disk
+    read_results: dict[str, tuple | None] = field(default_factory=dict)
     # (issue key, its number) -> the numbered Issue: an issue unchanged since the last load of
-    # `roundup serve` is then the same object, so what was derived from it can be kept (model.update_catalog)
+    # `roundup serve` is then the same object, so what was derived from it can be kept
+    # (model.update_catalog)
     numbered: dict[tuple[str, str, int], Any] = field(default_factory=dict)
 
     def keep_used(self) -> None:
@@ -48,7 +60,9 @@ class BuildCache:
         self.new_issues, self.used_issues = {}, set()
         self.read_results = {**self.read_results, **self.new_results}
         self.new_results = {}
-        self.numbered = {key: issue for key, issue in self.numbered.items() if key[0] in self.read_issues}
+        self.numbered = {
+            key: issue for key, issue in self.numbered.items() if key[0] in self.read_issues
+        }
 
     def issue(self, key: str) -> tuple | None:
         """(validated Issue, its problems, its Markdown rendered ahead) for an issue file's key."""
@@ -67,14 +81,18 @@ class BuildCache:
         self.new_issues[key] = entry
 
     def recall(self, name: str, key: str):
-        """The result saved as `name` by the last build, if it was made from the same `key`; else None."""
+        """The result saved as `name` by the last build, if it was made from the same `key`; else
+        None."""
         saved = self.new_results.get(name) or self.read_results.get(name)
         if saved is None and self.enabled:
             saved = self.read_results[name] = _read(self.folder / f"{name}.pickle")
-        return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key else None
+        return (
+            saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key else None
+        )
 
     def previous(self, name: str):
-        """The result the last build saved as `name`, whatever it was made from; None if there is none."""
+        """The result the last build saved as `name`, whatever it was made from; None if there is
+        none."""
         if name not in self.read_results and self.enabled:
             self.read_results[name] = _read(self.folder / f"{name}.pickle")
         saved = self.read_results.get(name)
@@ -102,7 +120,9 @@ def _read(path: Path):
 def _write(path: Path, data) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
     with os.fdopen(handle, "wb") as stream:
-        pickle.dump(((CACHE_FORMAT, generator_stamp()), data), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            ((CACHE_FORMAT, generator_stamp()), data), stream, protocol=pickle.HIGHEST_PROTOCOL
+        )
     os.replace(temporary, path)
 
 
@@ -116,8 +136,8 @@ def load_cache(output_dir: Path, enabled: bool = True) -> BuildCache:
 
 
 def read_only_cache(output_dir: Path) -> BuildCache:
-    """The issues the last build into `output_dir` validated, for commands that write no site (check,
-    email, new, add, import): each read when asked for, and this cache is never saved."""
+    """The issues the last build into `output_dir` validated, for commands that write no site
+    (check, email, new, add, import): each read when asked for, and this cache is never saved."""
     return BuildCache(cache_folder(output_dir))
 
 
@@ -139,7 +159,8 @@ def save_cache(cache: BuildCache) -> None:
 
 
 def forget(cache: BuildCache) -> None:
-    """Drop the record of the outputs, e.g. before a build that may leave the output half-updated."""
+    """Drop the record of the outputs, e.g. before a build that may leave the output half-updated.
+    """
     try:
         (cache.folder / "state.pickle").unlink()
     except OSError:

@@ -15,12 +15,14 @@ def update_catalog(catalog: Catalog, old: Site, new: Site) -> Catalog | None:
         return None
     replaced: dict[int, Appearance] = {}  # id() of an entry of `old` -> its appearance in `new`
     edited: list[Paper] = []
-    for before, after in zip(old.issues, new.issues):
+    for before, after in zip(old.issues, new.issues, strict=True):
         if before is after:
             continue
-        if before.slug != after.slug or [s.outline for s in before.sections] != [s.outline for s in after.sections]:
+        if before.slug != after.slug or [s.outline for s in before.sections] != [
+            s.outline for s in after.sections
+        ]:
             return None
-        for entry, new_entry in zip(before.entries, after.entries):
+        for entry, new_entry in zip(before.entries, after.entries, strict=True):
             replaced[id(entry)] = Appearance(after, new_entry)
             edited.append(entry.paper)
     if not replaced:
@@ -30,15 +32,20 @@ def update_catalog(catalog: Catalog, old: Site, new: Site) -> Catalog | None:
         return tuple(replaced.get(id(appearance.entry), appearance) for appearance in appearances)
 
     def swap_in(listings: tuple[Listing, ...], touched: set[str]) -> tuple[Listing, ...]:
-        return tuple(listing._replace(appearances=swap(listing.appearances)) if listing.url in touched else listing
-                     for listing in listings)
+        return tuple(
+            listing._replace(appearances=swap(listing.appearances))
+            if listing.url in touched
+            else listing
+            for listing in listings
+        )
 
     papers = {paper.id for paper in edited}
     records = []
     for record in catalog.papers:
         if record.paper.id in papers:
             appearances = swap(record.appearances)
-            record = PaperRecord(appearances[0].entry.paper, appearances)  # named as its newest issue has it
+            # named as its newest issue has it
+            record = PaperRecord(appearances[0].entry.paper, appearances)
         records.append(record)
     return Catalog(
         tuple(records),

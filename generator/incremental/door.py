@@ -161,7 +161,8 @@ class Incremental:
 
     def search_index(self, work: Work, enabled: bool) -> SearchIndex:
         """The search index of the committed pages, made again only when an indexed page changed.
-        Without search, the index that is there is kept (maybe behind); the next build updates it."""
+        Without search, the index that is there is kept (maybe behind); the next build updates it.
+        """
         if enabled:
             return update_search_index(self.output_dir, work.outputs, work.trusted)
         return SearchIndex({path: record for path, record in work.trusted.items()

@@ -24,10 +24,10 @@ _KEYS_IN = re.compile(f".{{{KEY_LENGTH}}}")  # the keys of a string of them (sho
 
 
 class Dependencies(NamedTuple):
-    """Which issues each file of a build shows, read from the keys of its fingerprints: a later build
-    fingerprints only the files that can have changed (Fingerprints.suspects). Kept in the cache
-    under the build's Fingerprints.frame(), so that a build with other settings, templates or issues
-    never reads it."""
+    """Which issues each file of a build shows, read from the keys of its fingerprints: a later
+    build fingerprints only the files that can have changed (Fingerprints.suspects). Kept in the
+    cache under the build's Fingerprints.frame(), so that a build with other settings, templates or
+    issues never reads it."""
 
     issues: dict[str, str]  # slug -> digest of its file
     showing: dict[str, tuple[int, ...]]  # slug -> the files that show it, as indexes in plan order
@@ -39,28 +39,37 @@ class Dependencies(NamedTuple):
 class Fingerprints:
     """Fingerprints of artifacts for one build: settings, templates and the artifact's own key."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, artifacts: list[Artifact], appearances: AppearanceKeys,
-                 parsed: dict[str, tuple[tuple[str, ...], bool]] | None = None):
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        site: Site,
+        artifacts: list[Artifact],
+        appearances: AppearanceKeys,
+        parsed: dict[str, tuple[tuple[str, ...], bool]] | None = None,
+    ):
         self.env = env
         self.site = site
         self.artifacts = artifacts
         self.appearances = appearances  # those the artifacts' keys were made with
-        # digest of a template's source -> (what it extends or includes, whether it reads site.issues),
-        # from earlier builds: parsing the theme's templates again takes ~0.07 s
+        # digest of a template's source -> (what it extends or includes, whether it reads
+        # site.issues), from earlier builds: parsing the theme's templates again takes ~0.07 s
         self.parsed_before = parsed or {}
         self.parsed: dict[str, tuple[tuple[str, ...], bool]] = {}  # those of this build's templates
         self.base = digest(repr((generator_stamp(), settings_of(site))))
-        self.every_issue = digest(repr((tuple(issue_key(issue) for issue in site.issues), site.build_date)))
+        self.every_issue = digest(
+            repr((tuple(issue_key(issue) for issue in site.issues), site.build_date))
+        )
         self.trace = False  # record which issues each artifact shows (for dependencies())
         self._showing: dict[str, list[int]] = {issue.slug: [] for issue in site.issues}
         self._always: list[int] = []
         self._traced: list[int] = []
-        self._places: list[int] | None = None  # index of each previous file in this plan, -1 if gone
+        # index of each previous file in this plan, -1 if gone
+        self._places: list[int] | None = None
 
-    @functools.cache
+    @functools.cache  # noqa: B019 - one Fingerprints per build: its cache goes with it
     def _template(self, name: str) -> tuple[str, bool]:
-        """(digest of the template and all it extends or includes, whether any of them reads site.issues
-        or site.build_date: both change with every new issue)."""
+        """(digest of the template and all it extends or includes, whether any of them reads
+        site.issues or site.build_date: both change with every new issue)."""
         assert self.env.loader is not None  # make_environment gives one
         source, filename, _ = self.env.loader.get_source(self.env, name)
         source_key = digest(source)
@@ -71,22 +80,25 @@ class Fingerprints:
                      reads_every_issue(tree))
         references, reads_issues = self.parsed[source_key] = found
         if "None" in references:  # a template chosen at run time: depend on every template
-            references = tuple(other for other in sorted(self.env.list_templates()) if other != name)
+            references = tuple(
+                other for other in sorted(self.env.list_templates()) if other != name
+            )
         parts = [self._template(ref) for ref in references]
         return (digest(source + "".join(part[0] for part in parts)),
                 reads_issues or any(part[1] for part in parts))
 
     def of(self, artifact: Artifact, index: int = 0) -> str | None:
-        """The artifact's fingerprint; with `trace`, what it shows is recorded as artifact number `index`."""
+        """The artifact's fingerprint; with `trace`, what it shows is recorded as artifact number
+        `index`."""
         fingerprint, shown = self.measure(artifact)
         if self.trace:
             self.record(index, shown)
         return fingerprint
 
     def measure(self, artifact: Artifact) -> tuple[str | None, tuple[str, ...]]:
-        """The artifact's fingerprint and, with `trace`, the issues it shows (their slugs; none when it
-        shows none or every one). Records nothing: a build worker can work it out and send it back
-        for record()."""
+        """The artifact's fingerprint and, with `trace`, the issues it shows (their slugs; none when
+        it shows none or every one). Records nothing: a build worker can work it out and send it
+        back for record()."""
         key = artifact.key() if callable(artifact.key) else artifact.key
         if key is None:
             return None, ()
@@ -102,18 +114,22 @@ class Fingerprints:
         if not shown:
             self._always.append(index)
 
-    @functools.cache
+    @functools.cache  # noqa: B019 - one Fingerprints per build: its cache goes with it
     def _made_with(self, templates: tuple[str, ...]) -> tuple[str, bool]:
-        """What every artifact made with these templates depends on besides its key, and whether that
-        is every issue."""
+        """What every artifact made with these templates depends on besides its key, and whether
+        that is every issue."""
         parts = [self._template(name) for name in templates]
-        # A template that lists issues itself (say, the latest three on the 404 page) depends on all.
+        # A template that lists issues itself (say, the latest three on the 404 page) depends on
+        # all.
         reads_issues = any(reads for _, reads in parts)
-        return repr((self.base, tuple(part for part, _ in parts), self.every_issue if reads_issues else "")), reads_issues
+        return repr(
+            (self.base, tuple(part for part, _ in parts), self.every_issue if reads_issues else "")
+        ), reads_issues
 
     def _issues_in(self, key: tuple, found: set | None = None) -> set[str]:
-        """The issues a key shows something of: by their slug (issue_key, heading_key), or by the keys
-        of their papers' appearances (shown_in). ~26,700 keys on a ten-year archive: kept lean."""
+        """The issues a key shows something of: by their slug (issue_key, heading_key), or by the
+        keys of their papers' appearances (shown_in). ~26,700 keys on a ten-year archive: kept lean.
+        """
         found = set() if found is None else found
         slugs, issue_of = self._showing, self.appearances.issue_of
         for part in key:
@@ -131,19 +147,29 @@ class Fingerprints:
     @functools.cached_property
     def shape(self) -> str:
         """Everything but the issues' texts that fingerprints depend on: settings, templates, which
-        issues there are and where, what the catalog takes from each (Section.outline), the files."""
+        issues there are and where, what the catalog takes from each (Section.outline), the files.
+        """
         return digest(repr((self.frame, layout(self.site), paths(self.artifacts))))
 
     @functools.cached_property
     def frame(self) -> str:
-        """The shape but for the papers of each issue: settings, templates, the issues and their order."""
+        """The shape but for the papers of each issue: settings, templates, the issues and their
+        order."""
         templates = sorted({name for artifact in self.artifacts for name in artifact.templates})
-        return digest(repr((self.base, [self._template(name) for name in templates], self.site.build_date,
-                            [(issue.slug, issue.number, issue.date) for issue in self.site.issues])))
+        return digest(
+            repr(
+                (
+                    self.base,
+                    [self._template(name) for name in templates],
+                    self.site.build_date,
+                    [(issue.slug, issue.number, issue.date) for issue in self.site.issues],
+                )
+            )
+        )
 
     def dependencies(self, previous: Dependencies | None) -> Dependencies:
-        """What this build's files show: those fingerprinted again as traced, the others as `previous`
-        recorded (they show what they showed)."""
+        """What this build's files show: those fingerprinted again as traced, the others as
+        `previous` recorded (they show what they showed)."""
         issues = {issue.slug: issue.digest for issue in self.site.issues}
         if not self.trace:
             assert previous is not None  # suspects() traces when there is no record
@@ -158,26 +184,37 @@ class Fingerprints:
             for slug, indexes in previous.showing.items():
                 showing[slug] += [places[old] for old in indexes if places[old] >= 0]
             always += [places[old] for old in previous.always if places[old] >= 0]
-        return Dependencies(issues, {slug: tuple(sorted(indexes)) for slug, indexes in showing.items()},
-                            tuple(sorted(always)), self.shape, tuple(artifact.path for artifact in self.artifacts))
+        return Dependencies(
+            issues,
+            {slug: tuple(sorted(indexes)) for slug, indexes in showing.items()},
+            tuple(sorted(always)),
+            self.shape,
+            tuple(artifact.path for artifact in self.artifacts),
+        )
 
-    def suspects(self, previous: Dependencies | None, related: dict[str, tuple[str, ...]],
-                 previous_related: Callable[[], dict[str, tuple[str, ...]] | None]) -> set[int] | None:
-        """The artifacts (indexes in plan order) whose fingerprints may differ from the `previous` build's
-        (made with the same frame()); None: any may (nothing is known), and every one is traced.
+    def suspects(
+        self,
+        previous: Dependencies | None,
+        related: dict[str, tuple[str, ...]],
+        previous_related: Callable[[], dict[str, tuple[str, ...]] | None],
+    ) -> set[int] | None:
+        """The artifacts (indexes in plan order) whose fingerprints may differ from the `previous`
+        build's (made with the same frame()); None: any may (nothing is known), and every one is
+        traced.
 
-        When the site kept its shape, those that show an edited issue. When papers were added to, removed
-        from or changed in an issue (its outline changed), also: every page of a listing that lists or
-        listed one of them, the pages of those papers, of the papers whose related papers changed or
-        are among them, and the feeds (they name the other issues of their papers). Those fingerprinted
-        are traced (as are new files: the build fingerprints every file it has no record of);
-        dependencies() keeps the record of the others.
-        """
+        When the site kept its shape, those that show an edited issue. When papers were added to,
+        removed from or changed in an issue (its outline changed), also: every page of a listing
+        that lists or listed one of them, the pages of those papers, of the papers whose related
+        papers changed or are among them, and the feeds (they name the other issues of their
+        papers). Those fingerprinted are traced (as are new files: the build fingerprints every file
+        it has no record of); dependencies() keeps the record of the others."""
         artifacts = self.artifacts
         self.trace = not isinstance(previous, Dependencies)
         if previous is None or self.trace:
             return None
-        edited = [issue for issue in self.site.issues if previous.issues.get(issue.slug) != issue.digest]
+        edited = [
+            issue for issue in self.site.issues if previous.issues.get(issue.slug) != issue.digest
+        ]
         if previous.shape == self.shape:
             suspects = set(previous.always)
             for issue in edited:
@@ -197,12 +234,20 @@ class Fingerprints:
         papers = {entry.paper for issue in edited for entry in issue.entries}
         ids = {paper.id for paper in papers}
         for paper in papers:
-            touched.update((paper.page_url, self.site.category(paper.category).url, *(tag.url for tag in paper.tags),
-                            *paper.author_pages))
+            touched.update(
+                (
+                    paper.page_url,
+                    self.site.category(paper.category).url,
+                    *(tag.url for tag in paper.tags),
+                    *paper.author_pages,
+                )
+            )
         touched.update(paper_url(paper_id) for paper_id, others in related.items()
                        if before.get(paper_id) != others or not ids.isdisjoint(others))
         touched.discard(None)
-        suspects.update(index for index, artifact in enumerate(artifacts) if artifact.part_of in touched)
+        suspects.update(
+            index for index, artifact in enumerate(artifacts) if artifact.part_of in touched
+        )
         return suspects
 
 

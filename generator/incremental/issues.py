@@ -44,10 +44,14 @@ class KeptIssues:
                 rendered = prerender(checked.issue, site.absolute(checked.issue.url))
             return checked, rendered
 
-        for (_, _, key), (checked, rendered) in zip(todo, parallel_map(check, todo, min_per_worker=4)):
+        for (_, _, key), (checked, rendered) in zip(
+            todo, parallel_map(check, todo, min_per_worker=4), strict=True
+        ):
             done[checked.path] = checked
             self.markdown.update(rendered)
-            if checked.issue is not None and not any(p.severity == "error" for p in checked.problems):
+            if checked.issue is not None and not any(
+                p.severity == "error" for p in checked.problems
+            ):
                 self.cache.add_issue(key, (checked.issue, checked.problems, rendered))
         return [done[source.path] for source, _ in sources]
 
@@ -63,7 +67,8 @@ class KeptIssues:
 
     def reuse(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
         """Each issue numbered as by an earlier load of this process, as that same object: what
-        `roundup serve` derived from an unchanged issue can then be kept (incremental/catalog.py)."""
+        `roundup serve` derived from an unchanged issue can then be kept (incremental/catalog.py).
+        """
         numbered = self.cache.numbered  # the digest holds what papers.lock.yaml adds (refresh/)
         return tuple(numbered.setdefault((self.keys[issue.source_path], issue.digest, issue.number),
                                          issue) for issue in issues)
@@ -79,9 +84,12 @@ def _issue_key(settings: str, source: Source) -> str:
 
 
 def prerender(issue: Issue, page_url: str) -> dict:
-    """An issue's Markdown rendered ahead, as the pages (HTML) and its email (text) will ask for it."""
+    """An issue's Markdown rendered ahead, as the pages (HTML) and its email (text) will ask for it.
+    """
     rendered: dict = {}
-    for text, indent in [(issue.intro, "")] + [(entry.paper.summary, "    ") for entry in issue.entries]:
+    for text, indent in [(issue.intro, "")] + [
+        (entry.paper.summary, "    ") for entry in issue.entries
+    ]:
         if text:
             rendered[text] = render_html(text)
             rendered[(text, page_url, indent)] = render_text(text, page_url, 72, indent)

@@ -11,9 +11,9 @@ from typing import Sequence
 class MissingFiles:
     """Which of `paths` are not in the output folder (say, deleted by hand since the last build).
 
-    Looked for by a forked process while the build reads its content: stat() of the 26,700 files of a
-    ten-year archive takes ~0.09 s, about what reading and hashing the content does. close() when done.
-    """
+    Looked for by a forked process while the build reads its content: stat() of the 26,700 files of
+    a ten-year archive takes ~0.09 s, about what reading and hashing the content does. close() when
+    done."""
 
     def __init__(self, output_dir: Path, paths: Sequence[str]):
         self.prefix, self.paths = os.path.join(output_dir, ""), paths

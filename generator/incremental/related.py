@@ -9,12 +9,15 @@ from ..related import RelatedState, find_related_ids, paper_groups, update_relat
 from .cache import BuildCache
 
 
-def kept_related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache) -> dict[str, tuple[str, ...]]:
+def kept_related_papers(
+    issues: tuple[Issue, ...], catalog: Catalog, cache: BuildCache
+) -> dict[str, tuple[str, ...]]:
     """Paper id -> the ids of its related papers: the last build's answer when no paper's place,
-    category or tags changed; else updated from it where an edit can have changed it (update_related),
-    or found for every paper (~0.4-1.5 s on a ten-year archive). Ids, not records: a page looks up the
-    few it shows (catalog.paper_index)."""
-    # every paper in the order featured, with its category and tags each time: what the answer depends on
+    category or tags changed; else updated from it where an edit can have changed it
+    (update_related), or found for every paper (~0.4-1.5 s on a ten-year archive). Ids, not records:
+    a page looks up the few it shows (catalog.paper_index)."""
+    # every paper in the order featured, with its category and tags each time: what the answer
+    # depends on
     key = digest("".join(section.related_key for issue in issues for section in issue.sections))
     saved = cache.recall("related", key)
     if isinstance(saved, dict) and saved.keys() == catalog.paper_index.keys():
@@ -28,4 +31,5 @@ def kept_related_papers(issues: tuple[Issue, ...], catalog: Catalog, cache: Buil
     return state.related
 
 
-_LAST = "last"  # the state saved by the last build that found related papers, whatever it was made from
+# the state saved by the last build that found related papers, whatever it was made from
+_LAST = "last"

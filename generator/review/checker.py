@@ -99,7 +99,8 @@ def _ask(url: str, settings: LinkSettings, hosts: _Hosts) -> tuple[int, str, str
     )
     with hosts(url):
         try:
-            with _OPENER.open(request, timeout=settings.timeout) as response:  # noqa: S310 - http(s) only
+            # noqa: S310 - http(s) only
+            with _OPENER.open(request, timeout=settings.timeout) as response:
                 return response.status, response.reason, ""
         except urllib.error.HTTPError as error:
             error.close()

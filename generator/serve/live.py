@@ -1,9 +1,9 @@
-"""The site in memory for `roundup serve`: every file's maker by path, rendered when it is asked for.
+"""The site in memory for `roundup serve`: every file's maker by path, rendered when it is asked
+for.
 
 An edit is shown after loading the site again, with the issues and templates unchanged since taken
 from memory, instead of fingerprinting and writing 25,000 files. Files are made by the same
-artifacts as in `roundup build`, so the browser gets the bytes a build would write.
-"""
+artifacts as in `roundup build`, so the browser gets the bytes a build would write."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from ..theme import find_themes_dir, load_theme
 
 @dataclass
 class LiveMemory:
-    """What one load of the site leaves for the next: validated issues, related papers, templates."""
+    """What one load of the site leaves for the next: validated issues, related papers, templates.
+    """
 
     cache: BuildCache
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
@@ -57,15 +58,22 @@ def load_live_site(options: BuildOptions, memory: LiveMemory) -> LiveSite:
     memory.cache.keep_used()
     speed = Incremental(memory.cache, options.output_dir)  # what earlier loads left in memory
     with speed.loading():  # hundreds of thousands of new objects, none of them garbage yet
-        site, warnings = load_site(options, load_content_files(Path(options.content_dir)), speed.issues)
+        site, warnings = load_site(
+            options, load_content_files(Path(options.content_dir)), speed.issues
+        )
         site = speed.reuse(site)
-        catalog = update_catalog(memory.indexed[1], memory.indexed[0], site) if memory.indexed else None
+        catalog = (
+            update_catalog(memory.indexed[1], memory.indexed[0], site) if memory.indexed else None
+        )
         if catalog is None:  # the first load, or an edit that moved a paper
             catalog = build_catalog(site)
         memory.indexed = (site, catalog)
-        theme = load_theme(site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir))
+        theme = load_theme(
+            site.theme, find_themes_dir(Path(options.content_dir), options.themes_dir)
+        )
         env = make_environment(theme, site, speed.markdown, memory.templates)
-        for name in env.list_templates():  # a template that does not compile fails now, not on a request
+        # a template that does not compile fails now, not on a request
+        for name in env.list_templates():
             env.get_template(name)
         artifacts = plan_site(env, site, catalog, theme, speed.related_papers(site, catalog))
     live = LiveSite({artifact.path: artifact.make for artifact in artifacts},

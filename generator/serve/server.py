@@ -1,12 +1,12 @@
-"""``roundup serve``: load the site in memory, serve it on 127.0.0.1, load it again when files change.
+"""``roundup serve``: load the site in memory, serve it on 127.0.0.1, load it again when files
+change.
 
-Each file is made when the browser asks for it (live.py), so an edit shows in about a second even
-on a ten-year archive. The search index is made by a build in another process, started with the
-server, into a folder kept between runs (so a restart indexes only what changed); its files are
-served once it is done, and it is not made again on edits.
-The live-reload script and the error overlay are added to HTML responses only, never to a built file.
-A build that fails keeps the last good site served and shows its problems in the browser.
-"""
+Each file is made when the browser asks for it (live.py), so an edit shows in about a second even on
+a ten-year archive. The search index is made by a build in another process, started with the server,
+into a folder kept between runs (so a restart indexes only what changed); its files are served once
+it is done, and it is not made again on edits. The live-reload script and the error overlay are
+added to HTML responses only, never to a built file. A build that fails keeps the last good site
+served and shows its problems in the browser."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ LIVE_STYLE = """#roundup-overlay { position: fixed; inset: 0; z-index: 214748364
 class Snapshot:
     """What is served now: the last good build, and the problems of the latest attempt."""
 
-    root: Path | None = None  # the built site with its search index, once the build in the background is done
+    # the built site with its search index, once the build in the background is done
+    root: Path | None = None
     base_path: str = "/"
     version: int = 0
     problems: tuple[str, ...] = ()
@@ -149,8 +150,10 @@ def describe_failure(error: Exception) -> tuple[str, ...]:
 
 
 def read_base_path(content_dir: Path) -> str | None:
-    """The path prefix of base_url in site.yaml (``/paper-roundup/``), or None when it cannot be read."""
-    path = content_dir / "site.yaml"  # only this file: reading every issue takes ~0.1 s on a big archive
+    """The path prefix of base_url in site.yaml (``/paper-roundup/``), or None when it cannot be
+    read."""
+    # only this file: reading every issue takes ~0.1 s on a big archive
+    path = content_dir / "site.yaml"
     source = read_source(path, str(path))[0] if path.is_file() else None
     site = validate_site(source, []) if source else None
     return site.base_path if site else None
@@ -159,8 +162,14 @@ def read_base_path(content_dir: Path) -> str | None:
 class DevServer:
     """The preview server: start(), then stop(); rebuilds happen on a watcher thread."""
 
-    def __init__(self, options: BuildOptions, port: int = 8000, host: str = "127.0.0.1",
-                 echo: Callable[[str, bool], None] = lambda text, err: None, debounce_ms: int = 300):
+    def __init__(
+        self,
+        options: BuildOptions,
+        port: int = 8000,
+        host: str = "127.0.0.1",
+        echo: Callable[[str, bool], None] = lambda text, err: None,
+        debounce_ms: int = 300,
+    ):
         self.options, self.host, self.requested_port = options, host, port
         self.echo, self.debounce_ms = echo, debounce_ms
         self.snapshot = Snapshot()
@@ -184,12 +193,20 @@ class DevServer:
 
     @property
     def output_dir(self) -> Path:
-        """Where the site is built for its search index: beside the content, one folder per port (the
-        port is in every absolute link), kept between runs so that a restart only indexes what changed."""
-        return Path(self.options.content_dir).resolve().parent / ".roundup-cache" / "serve" / str(self.port) / "site"
+        """Where the site is built for its search index: beside the content, one folder per port
+        (the port is in every absolute link), kept between runs so that a restart only indexes what
+        changed."""
+        return (
+            Path(self.options.content_dir).resolve().parent
+            / ".roundup-cache"
+            / "serve"
+            / str(self.port)
+            / "site"
+        )
 
     def start(self) -> None:
-        """Listen (OSError when the port is taken), load the site, then serve, watch and index in the background."""
+        """Listen (OSError when the port is taken), load the site, then serve, watch and index in
+        the background."""
         self._httpd = ThreadingHTTPServer((self.host, self.requested_port), _make_handler(self))
         self._httpd.daemon_threads = True
         self.rebuild()  # before any thread starts: validating issues forks worker processes
@@ -233,9 +250,15 @@ class DevServer:
     def _watch(self) -> None:
         try:
             # yield_on_timeout: the first (empty) yield says the watcher is set up
-            for changes in watchfiles.watch(*self.watched(), stop_event=self._stop, debounce=self.debounce_ms,
-                                            step=50, rust_timeout=400, yield_on_timeout=True,
-                                            raise_interrupt=False):
+            for changes in watchfiles.watch(
+                *self.watched(),
+                stop_event=self._stop,
+                debounce=self.debounce_ms,
+                step=50,
+                rust_timeout=400,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
                 self._watching.set()
                 if self._stop.is_set():
                     return
@@ -253,45 +276,64 @@ class DevServer:
         self.rebuild()
 
     def rebuild(self) -> Snapshot:
-        """Load the next version; on failure keep serving the last good one and record the problems."""
+        """Load the next version; on failure keep serving the last good one and record the problems.
+        """
         with self._build_lock:
             current = self.snapshot
             base_path = read_base_path(Path(self.options.content_dir)) or current.base_path
             options = self._build_options(base_path)
             started = time.perf_counter()
             try:
-                if self._memory is None:  # issues validated by an earlier run's build are in its cache
+                # issues validated by an earlier run's build are in its cache
+                if self._memory is None:
                     self._memory = LiveMemory(BuildCache(cache_folder(options.output_dir)))
                 live = load_live_site(options, self._memory)
             except Exception as error:  # noqa: BLE001 - any failure is shown, the server goes on
                 problems = describe_failure(error)
                 for line in problems:
                     self.echo(line, True)
-                self.echo(f"Error: the site was not loaded ({len(problems)} problem"
-                          f"{'s' if len(problems) != 1 else ''}); still serving the last good one.", True)
-                return self._publish(dataclasses.replace(current, problems=problems or ("the build failed",)))
+                self.echo(
+                    f"Error: the site was not loaded ({len(problems)} problem"
+                    f"{'s' if len(problems) != 1 else ''}); still serving the last good one.",
+                    True,
+                )
+                return self._publish(
+                    dataclasses.replace(current, problems=problems or ("the build failed",))
+                )
             for warning in live.warnings:
                 self.echo(str(warning), True)
             self.echo(f"Loaded {live.pages} pages in {time.perf_counter() - started:.2f} s", False)
-            return self._publish(Snapshot(base_path=base_path, version=current.version + 1, live=live))
+            return self._publish(
+                Snapshot(base_path=base_path, version=current.version + 1, live=live)
+            )
 
     def _build_options(self, base_path: str) -> BuildOptions:
         return dataclasses.replace(self.options, output_dir=self.output_dir, search=True,
                                    base_url=f"http://{self.host}:{self.port}{base_path}")
 
     def _index(self) -> None:
-        """Build the site with its search index in a process of its own (minutes for a ten-year archive
-        the first time, seconds when little changed since the last run), then serve its search files."""
+        """Build the site with its search index in a process of its own (minutes for a ten-year
+        archive the first time, seconds when little changed since the last run), then serve its
+        search files."""
         started = time.perf_counter()
         options = self._build_options(self.snapshot.base_path)
         # A new interpreter, not a fork (this process has threads) nor multiprocessing's spawn (it
         # imports the __main__ module again, whatever that is).
         with self._indexer_lock:
-            if self._stop.is_set():  # Ctrl-C right after the start: stop() has looked for it already
+            # Ctrl-C right after the start: stop() has looked for it already
+            if self._stop.is_set():
                 return
-            self._indexer = subprocess.Popen([sys.executable, "-c", "from generator.serve.server import build_for_search; "
-                                              "build_for_search()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                             stderr=subprocess.DEVNULL, start_new_session=True)
+            self._indexer = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "from generator.serve.server import build_for_search; build_for_search()",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         reply, _ = self._indexer.communicate(pickle.dumps(options))
         if self._stop.is_set():
             return
@@ -299,27 +341,42 @@ class DevServer:
             answer = json.loads(reply)
             problems, notes = answer["problems"], answer["notes"]
         except (ValueError, TypeError, KeyError):
-            problems, notes = [f"the search build stopped with status {self._indexer.returncode}"], []
+            problems, notes = (
+                [f"the search build stopped with status {self._indexer.returncode}"],
+                [],
+            )
         if problems:
-            self.echo(f"Error: no search index ({problems[0]}{' ...' if len(problems) > 1 else ''}); "
-                      "fix the content and restart 'roundup serve' to make it", True)
+            self.echo(
+                f"Error: no search index ({problems[0]}{' ...' if len(problems) > 1 else ''}); "
+                "fix the content and restart 'roundup serve' to make it",
+                True,
+            )
             return
-        with self._changed:  # the pages are the same: no reload, search files are served from now on
+        # the pages are the same: no reload, search files are served from now on
+        with self._changed:
             self.snapshot = dataclasses.replace(self.snapshot, root=self.output_dir)
         elapsed = time.perf_counter() - started
-        self.echo(f"No search index: {notes[0]}" if notes else f"Search index ready in {elapsed:.2f} s", bool(notes))
+        self.echo(
+            f"No search index: {notes[0]}" if notes else f"Search index ready in {elapsed:.2f} s",
+            bool(notes),
+        )
 
     def _publish(self, snapshot: Snapshot) -> Snapshot:
-        """Serve `snapshot`, with the search folder if ready (only _index sets it, maybe while it loaded)."""
+        """Serve `snapshot`, with the search folder if ready (only _index sets it, maybe while it
+        loaded)."""
         with self._changed:
-            self.snapshot = dataclasses.replace(snapshot, root=self.snapshot.root, changes=self.snapshot.changes + 1)
+            self.snapshot = dataclasses.replace(
+                snapshot, root=self.snapshot.root, changes=self.snapshot.changes + 1
+            )
             self._changed.notify_all()
         return self.snapshot
 
     def wait_for_change(self, seen: int, timeout: float = WAIT_S) -> Snapshot:
         """The snapshot once it is newer than the `seen`th (or after the timeout, or on stop)."""
         with self._changed:
-            self._changed.wait_for(lambda: self.snapshot.changes != seen or self._stop.is_set(), timeout)
+            self._changed.wait_for(
+                lambda: self.snapshot.changes != seen or self._stop.is_set(), timeout
+            )
             return self.snapshot
 
 
@@ -332,8 +389,12 @@ def build_for_search() -> None:
         os.nice(10)  # the server's own loads, which the editor waits for, come first
     try:
         result = build(options)
-        reply = {"problems": [], "notes": [problem.message for problem in result.warnings if problem.path == "search"]}
-    except Exception as error:  # noqa: BLE001 - reported by the server, which goes on without search
+        reply = {
+            "problems": [],
+            "notes": [problem.message for problem in result.warnings if problem.path == "search"],
+        }
+    # noqa: BLE001 - reported by the server, which goes on without search
+    except Exception as error:
         reply = {"problems": list(describe_failure(error)), "notes": []}
     json.dump(reply, sys.stdout)
     exit_now(0)  # freeing the built site object by object would keep the server waiting ~1 s
@@ -355,7 +416,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         self._respond(head=False)
 
-    def _send(self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None):
+    def _send(
+        self, status: int, body: bytes, content_type: str, head: bool, extra: dict | None = None
+    ):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -372,10 +435,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _redirect(self, location: str, head: bool):
         self._send(302, b"", "text/plain", head, {"Location": location})
 
-    def _page(self, status: int, text: str | None, snapshot: Snapshot, head: bool, heading: str = SITE_FAILS):
+    def _page(
+        self,
+        status: int,
+        text: str | None,
+        snapshot: Snapshot,
+        head: bool,
+        heading: str = SITE_FAILS,
+    ):
         if text is None:
-            text = ("<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
-                    "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>")
+            text = (
+                "<!doctype html><title>Not built yet</title><body><h1>The site has not been built "
+                "yet</h1><p>Fix the problems below; the page reloads by itself.</p></body>"
+            )
         body = inject_live_reload(text, snapshot, heading).encode("utf-8")
         self._send(status, body, "text/html; charset=utf-8", head)
 
@@ -445,9 +517,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._not_found(snapshot, head)
         try:
             data = snapshot.live.file(name)
-        except Exception as error:  # noqa: BLE001 - a template failing on this page: say so in the page
+        # noqa: BLE001 - a template failing on this page: say so in the page
+        except Exception as error:
             failed = dataclasses.replace(snapshot, problems=describe_failure(error))
-            return self._page(500, "<!doctype html><title>Not built</title><body></body>", failed, head, PAGE_FAILS)
+            return self._page(
+                500,
+                "<!doctype html><title>Not built</title><body></body>",
+                failed,
+                head,
+                PAGE_FAILS,
+            )
         self._file(name, data, snapshot, head)
 
     def _not_found(self, snapshot: Snapshot, head: bool):
