@@ -50,7 +50,8 @@ def arxiv_reply(path: str) -> Reply:
 
 
 def hf_reply(path: str) -> Reply:
-    """The recorded daily papers for ?date=YYYY-MM-DD (file daily_<date>.json), else an empty list."""
+    """The recorded daily papers for ?date=YYYY-MM-DD (file daily_<date>.json), else an empty list.
+    """
     date = parse_qs(urlsplit(path).query).get("date", [""])[0]
     recorded = HF_FIXTURES / f"daily_{date}.json"
     body = recorded.read_bytes() if recorded.is_file() else b"[]"
@@ -108,23 +109,42 @@ def closed_port_url() -> str:
 
 # ---- papers that change after they were featured (roundup refresh) ----
 
-def arxiv_entry(arxiv: str, version: int, updated: str, title: str, published: str = "",
-                comment: str = "", journal_ref: str = "", doi: str = "", summary: str = "An abstract.") -> str:
+def arxiv_entry(
+    arxiv: str,
+    version: int,
+    updated: str,
+    title: str,
+    published: str = "",
+    comment: str = "",
+    journal_ref: str = "",
+    doi: str = "",
+    summary: str = "An abstract.",
+) -> str:
     """One <entry> as the arXiv API writes it: its id names the latest version, <updated> is that
     version's date, and the arxiv: elements declare their namespace inline."""
     arxiv_ns = 'xmlns:arxiv="http://arxiv.org/schemas/atom"'
-    extra = "".join(f"    <arxiv:{name} {arxiv_ns}>{value}</arxiv:{name}>\n"
-                    for name, value in (("comment", comment), ("journal_ref", journal_ref), ("doi", doi)) if value)
-    doi_link = (f'    <link title="doi" href="http://dx.doi.org/{doi}" rel="related"/>\n' if doi else "")
-    return (f"  <entry>\n    <id>http://arxiv.org/abs/{arxiv}v{version}</id>\n"
-            f"    <updated>{updated}</updated>\n    <published>{published or updated}</published>\n"
-            f"    <title>{title}</title>\n    <summary>  {summary}\n</summary>\n"
-            f"    <author>\n      <name>Ada Lovelace</name>\n    </author>\n{extra}"
-            f'    <link href="http://arxiv.org/abs/{arxiv}v{version}" rel="alternate" type="text/html"/>\n'
-            f'    <link title="pdf" href="http://arxiv.org/pdf/{arxiv}v{version}" rel="related" type="application/pdf"/>\n'
-            f"{doi_link}"
-            f'    <arxiv:primary_category {arxiv_ns} term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n'
-            f'    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n  </entry>\n')
+    extra = "".join(
+        f"    <arxiv:{name} {arxiv_ns}>{value}</arxiv:{name}>\n"
+        for name, value in (("comment", comment), ("journal_ref", journal_ref), ("doi", doi))
+        if value
+    )
+    doi_link = (
+        f'    <link title="doi" href="http://dx.doi.org/{doi}" rel="related"/>\n' if doi else ""
+    )
+    return (
+        f"  <entry>\n    <id>http://arxiv.org/abs/{arxiv}v{version}</id>\n"
+        f"    <updated>{updated}</updated>\n    <published>{published or updated}</published>\n"
+        f"    <title>{title}</title>\n    <summary>  {summary}\n</summary>\n"
+        f"    <author>\n      <name>Ada Lovelace</name>\n    </author>\n{extra}"
+        f'    <link href="http://arxiv.org/abs/{arxiv}v{version}" rel="alternate" '
+        'type="text/html"/>\n'
+        f'    <link title="pdf" href="http://arxiv.org/pdf/{arxiv}v{version}" rel="related" '
+        'type="application/pdf"/>\n'
+        f"{doi_link}"
+        f'    <arxiv:primary_category {arxiv_ns} term="cs.CL" '
+        'scheme="http://arxiv.org/schemas/atom"/>\n'
+        f'    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n  </entry>\n'
+    )
 
 
 class PaperWorld:
@@ -143,7 +163,9 @@ class PaperWorld:
             return 200, ATOM, (ARXIV_FIXTURES / "error.xml").read_bytes()
         found = [self.entries[arxiv] for arxiv in ids if arxiv in self.entries]
         empty = (ARXIV_FIXTURES / "empty.xml").read_text(encoding="utf-8")
-        body = empty.replace(">0</opensearch:totalResults>", f">{len(found)}</opensearch:totalResults>")
+        body = empty.replace(
+            ">0</opensearch:totalResults>", f">{len(found)}</opensearch:totalResults>"
+        )
         return 200, ATOM, body.replace("</feed>", "".join(found) + "</feed>").encode("utf-8")
 
     def papers(self, path: str) -> Reply:
@@ -159,11 +181,19 @@ class PaperWorld:
 def hf_paper(arxiv: str, title: str, upvotes: int, repo: str = "", stars: int | None = None,
              project_page: str = "") -> dict:
     """A paper object of GET https://huggingface.co/api/papers/<id>, with the fields it has."""
-    paper = {"id": arxiv, "authors": [{"_id": "66a1", "name": "Ada Lovelace", "hidden": False}],
-             "mediaUrls": [], "publishedAt": "2024-06-07T07:04:10.000Z",
-             "submittedOnDailyAt": "2024-06-10T01:00:00.000Z", "title": title,
-             "summary": "An abstract.", "upvotes": upvotes, "discussionId": "66a1b2c3d4e5f6000000aa",
-             "ai_summary": "A summary.", "ai_keywords": ["agents"]}
+    paper = {
+        "id": arxiv,
+        "authors": [{"_id": "66a1", "name": "Ada Lovelace", "hidden": False}],
+        "mediaUrls": [],
+        "publishedAt": "2024-06-07T07:04:10.000Z",
+        "submittedOnDailyAt": "2024-06-10T01:00:00.000Z",
+        "title": title,
+        "summary": "An abstract.",
+        "upvotes": upvotes,
+        "discussionId": "66a1b2c3d4e5f6000000aa",
+        "ai_summary": "A summary.",
+        "ai_keywords": ["agents"],
+    }
     if repo:
         paper["githubRepo"] = repo
     if stars is not None:

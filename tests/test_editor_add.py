@@ -1,4 +1,5 @@
-"""`roundup add`: papers from the arXiv API (a local fake serving recorded replies) appended as text."""
+"""`roundup add`: papers from the arXiv API (a local fake serving recorded replies) appended as
+text."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from generator.editor.http import FetchError, HttpSettings, PaperMetadata, find_
 
 ISSUE = "content/issues/2024-01-14.yaml"
 
-MOA_RECORD = '''\
+MOA_RECORD = """\
   - title: "Mixture-of-Agents Enhances Large Language Model Capabilities"
     category: reasoning
     arxiv: "2406.04692"
@@ -38,7 +39,7 @@ MOA_RECORD = '''\
     #   by a substantial gap, achieving a score of 65.1% compared to 57.5% by GPT-4 Omni. Our code is
     #   available at https://github.com/togethercomputer/moa.
     summary: "TODO: write the editor's summary"
-'''
+"""
 
 
 @pytest.fixture
@@ -72,22 +73,29 @@ def test_add_appends_the_exact_record_and_keeps_the_file_text(workdir, arxiv):
     after = Path(ISSUE).read_text()
     assert after == before + MOA_RECORD
     paper = yaml.safe_load(after)["papers"][-1]
-    assert paper == {"title": "Mixture-of-Agents Enhances Large Language Model Capabilities",
-                     "category": "reasoning", "arxiv": "2406.04692",
-                     "authors": ["Junlin Wang", "Jue Wang", "Ben Athiwaratkun", "Ce Zhang", "James Zou"],
-                     "published": dt.date(2024, 6, 7),
-                     "links": {"code": "https://github.com/togethercomputer/moa"},
-                     "summary": "TODO: write the editor's summary"}
+    assert paper == {
+        "title": "Mixture-of-Agents Enhances Large Language Model Capabilities",
+        "category": "reasoning",
+        "arxiv": "2406.04692",
+        "authors": ["Junlin Wang", "Jue Wang", "Ben Athiwaratkun", "Ce Zhang", "James Zou"],
+        "published": dt.date(2024, 6, 7),
+        "links": {"code": "https://github.com/togethercomputer/moa"},
+        "summary": "TODO: write the editor's summary",
+    }
     assert "Added 1 paper to content/issues/2024-01-14.yaml:" in result.stdout
-    assert "2406.04692  Mixture-of-Agents Enhances Large Language Model Capabilities" in result.stdout
+    assert (
+        "2406.04692  Mixture-of-Agents Enhances Large Language Model Capabilities" in result.stdout
+    )
 
 
 def test_the_result_passes_check_with_only_the_placeholder_warning(workdir, arxiv):
     add(arxiv.url, "2406.04692", "--issue", "2024-01-14", "--category", "reasoning")
     result = run_cli("check", "--content", "content")
     assert result.exit_code == 0, result.stderr
-    assert check_lines(result) == [f"{ISSUE}:34: warning: papers[2].summary: is still a placeholder "
-                                   "(expected the editor's own summary)"]
+    assert check_lines(result) == [
+        f"{ISSUE}:34: warning: papers[2].summary: is still a placeholder "
+        "(expected the editor's own summary)"
+    ]
     assert run_cli("check", "--content", "content", "--strict").exit_code == 1
     Path(ISSUE).write_text(Path(ISSUE).read_text().replace('"TODO: write the editor\'s summary"',
                                                            "Agents in layers beat GPT-4o."))
@@ -108,7 +116,10 @@ def test_many_ids_in_every_accepted_form_take_one_request(workdir, arxiv):
     papers = yaml.safe_load(Path(ISSUE).read_text())["papers"]
     assert [p["arxiv"] for p in papers[2:]] == ["2406.04692", "2406.06525", "2406.07394"]
     # whitespace in titles is collapsed; a repository in arxiv:comment counts too
-    assert papers[3]["title"] == "Autoregressive Model Beats Diffusion: Llama for Scalable Image Generation"
+    assert (
+        papers[3]["title"]
+        == "Autoregressive Model Beats Diffusion: Llama for Scalable Image Generation"
+    )
     assert papers[3]["links"] == {"code": "https://github.com/FoundationVision/LlamaGen"}
     assert "links" not in papers[4]
 
@@ -155,7 +166,9 @@ def test_force_adds_it_again_marked_as_a_revisit(sample_workdir, arxiv):
 def test_a_paper_already_in_the_same_issue_is_skipped_even_with_force(workdir, arxiv):
     add(arxiv.url, "2406.04692", "--issue", "2024-01-14", "--category", "reasoning")
     before = Path(ISSUE).read_text()
-    result = add(arxiv.url, "2406.04692", "--force", "--issue", "2024-01-14", "--category", "reasoning")
+    result = add(
+        arxiv.url, "2406.04692", "--force", "--issue", "2024-01-14", "--category", "reasoning"
+    )
     assert result.exit_code == 0
     assert f"2406.04692 is already in this issue, {ISSUE}:16; skipped" in result.stderr
     assert Path(ISSUE).read_text() == before
@@ -163,11 +176,18 @@ def test_a_paper_already_in_the_same_issue_is_skipped_even_with_force(workdir, a
 
 # ---- failures leave the file unchanged ----
 
-@pytest.mark.parametrize("args, message", [
-    (["2406.99999"], "Error: arXiv has no paper 2406.99999 (expected an existing arXiv id); nothing was changed"),
-    (["2406.04692", "2406.99998"], "Error: arXiv has no paper 2406.99998"),
-    (["2406.0469"], None),  # caught before any request
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["2406.99999"],
+            "Error: arXiv has no paper 2406.99999 (expected an existing arXiv id); nothing was "
+            "changed",
+        ),
+        (["2406.04692", "2406.99998"], "Error: arXiv has no paper 2406.99998"),
+        (["2406.0469"], None),  # caught before any request
+    ],
+)
 def test_an_unknown_id_fails_and_changes_nothing(workdir, arxiv, args, message):
     before = Path(ISSUE).read_text()
     result = add(arxiv.url, *args, "--issue", "2024-01-14", "--category", "reasoning")
@@ -176,15 +196,21 @@ def test_an_unknown_id_fails_and_changes_nothing(workdir, arxiv, args, message):
     if message:
         assert message in result.stderr
     else:
-        assert ("Error: '2406.0469' is not an arXiv id or link (expected an id or link such as 2406.04692, "
-                "2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692); nothing was changed"
-                in result.stderr)
+        assert (
+            "Error: '2406.0469' is not an arXiv id or link (expected an id or link such as "
+            "2406.04692, "
+            "2406.04692v2, arXiv:2406.04692 or https://arxiv.org/abs/2406.04692); nothing was "
+            "changed"
+            in result.stderr
+        )
         assert arxiv.requests == []
     assert Path(ISSUE).read_text() == before
 
 
 def test_the_api_error_entry_is_reported():
-    with pytest.raises(FetchError, match="the arXiv API refused the request: incorrect id format for 2406.0469"):
+    with pytest.raises(
+        FetchError, match="the arXiv API refused the request: incorrect id format for 2406.0469"
+    ):
         parse_arxiv_feed((FIXTURES / "arxiv" / "error.xml").read_bytes())
 
 
@@ -204,7 +230,9 @@ def test_a_bad_reply_fails_and_changes_nothing(workdir, arxiv, reply, message):
 
 def test_network_failure_fails_and_changes_nothing(workdir):
     before = Path(ISSUE).read_text()
-    result = add(closed_port_url(), "2406.04692", "--issue", "2024-01-14", "--category", "reasoning")
+    result = add(
+        closed_port_url(), "2406.04692", "--issue", "2024-01-14", "--category", "reasoning"
+    )
     assert result.exit_code == 1
     assert "Error: cannot reach 127.0.0.1:" in result.stderr
     assert Path(ISSUE).read_text() == before
@@ -235,12 +263,20 @@ def test_a_server_that_does_not_answer_in_time_is_reported():
             load_url(url, HttpSettings(timeout=0.3))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--issue", "2024-01-14", "--category", "reasonig"],
-     "Error: unknown category 'reasonig'; did you mean 'reasoning'? (expected one of: reasoning, efficiency)"),
-    (["--issue", "2024-01-15", "--category", "reasoning"],
-     "Error: no issue '2024-01-15' in content/issues; did you mean '2024-01-14'?"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--issue", "2024-01-14", "--category", "reasonig"],
+            "Error: unknown category 'reasonig'; did you mean 'reasoning'? (expected one of: "
+            "reasoning, efficiency)",
+        ),
+        (
+            ["--issue", "2024-01-15", "--category", "reasoning"],
+            "Error: no issue '2024-01-15' in content/issues; did you mean '2024-01-14'?",
+        ),
+    ],
+)
 def test_a_wrong_category_or_issue_is_refused_before_fetching(workdir, arxiv, args, message):
     result = add(arxiv.url, "2406.04692", *args)
     assert result.exit_code == 1
@@ -250,18 +286,31 @@ def test_a_wrong_category_or_issue_is_refused_before_fetching(workdir, arxiv, ar
 
 # ---- pure parts ----
 
-@pytest.mark.parametrize("text, expected", [
-    ("2406.04692", "2406.04692"), ("2406.04692v2", "2406.04692"), ("arXiv:2406.04692", "2406.04692"),
-    ("arxiv:2406.04692v3", "2406.04692"), ("https://arxiv.org/abs/2406.04692", "2406.04692"),
-    ("http://arxiv.org/abs/2406.04692v2", "2406.04692"), ("https://arxiv.org/pdf/2406.04692", "2406.04692"),
-    ("https://arxiv.org/pdf/2406.04692v1.pdf", "2406.04692"), ("arxiv.org/abs/2406.04692", "2406.04692"),
-    ("https://export.arxiv.org/abs/2406.04692/", "2406.04692"), ("hep-th/9901001", "hep-th/9901001"),
-    ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"),
-    ("https://huggingface.co/papers/2406.04692", "2406.04692"),
-    ("2406.4692", None), ("1412.4692", "1412.4692"), ("2406.046921", None), ("2413.04692", None),
-    ("https://example.org/abs/2406.04692", None), ("https://arxiv.org/list/cs.CL", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2406.04692", "2406.04692"),
+        ("2406.04692v2", "2406.04692"),
+        ("arXiv:2406.04692", "2406.04692"),
+        ("arxiv:2406.04692v3", "2406.04692"),
+        ("https://arxiv.org/abs/2406.04692", "2406.04692"),
+        ("http://arxiv.org/abs/2406.04692v2", "2406.04692"),
+        ("https://arxiv.org/pdf/2406.04692", "2406.04692"),
+        ("https://arxiv.org/pdf/2406.04692v1.pdf", "2406.04692"),
+        ("arxiv.org/abs/2406.04692", "2406.04692"),
+        ("https://export.arxiv.org/abs/2406.04692/", "2406.04692"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"),
+        ("https://huggingface.co/papers/2406.04692", "2406.04692"),
+        ("2406.4692", None),
+        ("1412.4692", "1412.4692"),
+        ("2406.046921", None),
+        ("2413.04692", None),
+        ("https://example.org/abs/2406.04692", None),
+        ("https://arxiv.org/list/cs.CL", None),
+        ("", None),
+    ],
+)
 def test_parse_arxiv_ref(text, expected):
     assert parse_arxiv_ref(text) == expected
 
@@ -277,9 +326,14 @@ def test_find_code_url(text, expected):
 
 
 def test_records_with_awkward_text_read_back_exactly():
-    paper = PaperMetadata(arxiv="2406.00001", title='A "quoted" title: with # and \\ and ünïcödé',
-                          authors=("O'Brien, Jr.", "- dash", "[bracket]"), abstract="# not a key: value\n",
-                          published=dt.date(2024, 6, 1), upvotes=0)
+    paper = PaperMetadata(
+        arxiv="2406.00001",
+        title='A "quoted" title: with # and \\ and ünïcödé',
+        authors=("O'Brien, Jr.", "- dash", "[bracket]"),
+        abstract="# not a key: value\n",
+        published=dt.date(2024, 6, 1),
+        upvotes=0,
+    )
     text = "title: T\ndate: 2024-06-16\npapers:\n"
     result = insert_records(text, [render_record(paper, "true")], "x.yaml")
     record = yaml.safe_load(result)["papers"][0]
@@ -327,18 +381,24 @@ def test_a_flow_papers_list_is_refused_before_fetching(workdir, arxiv):
     assert arxiv.requests == []
 
 
-def test_after_a_build_the_papers_already_featured_come_from_its_cache(sample_workdir, arxiv, monkeypatch):
+def test_after_a_build_the_papers_already_featured_come_from_its_cache(
+    sample_workdir, arxiv, monkeypatch
+):
     import generator.editor.append
 
     new_issue = Path("content/issues/2025-08-31.yaml")
     text = new_issue.read_text()
     new_issue.unlink()  # no papers yet: it would fail the build
-    assert run_cli("build", "-q", "--no-search").exit_code == 0  # into site/, whose cache `add` reads
+    # into site/, whose cache `add` reads
+    assert run_cli("build", "-q", "--no-search").exit_code == 0
     new_issue.write_text(text)
     parsed = []
     real_featured_in = generator.editor.append._featured_in
-    monkeypatch.setattr(generator.editor.append, "_featured_in", lambda source: parsed.append(source.path)
-                        or real_featured_in(source))
+    monkeypatch.setattr(
+        generator.editor.append,
+        "_featured_in",
+        lambda source: parsed.append(source.path) or real_featured_in(source),
+    )
     result = add(arxiv.url, "2406.04692", "--issue", "2025-08-31", "--category", "reasoning")
     assert result.exit_code == 0
     assert parsed == [str(new_issue)]  # not in the build: the other three came from its cache

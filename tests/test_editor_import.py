@@ -1,4 +1,5 @@
-"""`roundup import hf-daily`: a day's Hugging Face papers as candidates (a local fake of the API)."""
+"""`roundup import hf-daily`: a day's Hugging Face papers as candidates (a local fake of the API).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ NEW = "content/issues/2025-08-31.yaml"
 CATEGORIES = ("progress-benchmarking, training-evaluation-inference, quantization-alignment, "
               "prompt-engineering-fine-tuning, reasoning, attention-models")
 
-LLAMAGEN = f'''\
+LLAMAGEN = f"""\
   # Candidate from Hugging Face daily papers of 2024-06-10, 65 upvotes
   - title: "Autoregressive Model Beats Diffusion: Llama for Scalable Image Generation"
     category: unsorted  # choose one of: {CATEGORIES}
@@ -32,7 +33,7 @@ LLAMAGEN = f'''\
     #   We introduce LlamaGen, a new family of image generation models that apply original
     #   ``next-token prediction'' paradigm of large language models to visual generation domain.
     summary: "TODO: write the editor's summary"
-'''
+"""
 
 
 @pytest.fixture
@@ -64,12 +65,18 @@ def test_candidates_are_appended_most_upvoted_first(workdir, hf):
     text = Path(NEW).read_text()
     assert text.startswith(before + LLAMAGEN)
     papers = yaml.safe_load(text)["papers"]
-    assert [(p["arxiv"], p["upvotes"], p["category"]) for p in papers] == [("2406.06525", 65, "unsorted")]
+    assert [(p["arxiv"], p["upvotes"], p["category"]) for p in papers] == [
+        ("2406.06525", 65, "unsorted")
+    ]
     # the other three are in the sample's June 2024 issue: reported where, and skipped
     assert result.stderr.splitlines()[1:] == [
-        "2406.06282 is already in content/issues/2024-06-16.yaml:252; skipped (use --force to add it again)",
-        "2406.06469 is already in content/issues/2024-06-16.yaml:357; skipped (use --force to add it again)",
-        "2406.05981 is already in content/issues/2024-06-16.yaml:293; skipped (use --force to add it again)"]
+        "2406.06282 is already in content/issues/2024-06-16.yaml:252; skipped (use --force to add "
+        "it again)",
+        "2406.06469 is already in content/issues/2024-06-16.yaml:357; skipped (use --force to add "
+        "it again)",
+        "2406.05981 is already in content/issues/2024-06-16.yaml:293; skipped (use --force to add "
+        "it again)",
+    ]
     assert "Added 1 candidate to content/issues/2025-08-31.yaml:" in result.stdout
 
 
@@ -79,8 +86,10 @@ def test_unsorted_is_reported_by_check_and_refused_by_build(workdir, hf):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if "category" in line]
     assert errors == [
-        f"{NEW}:27: papers[0].category: 'unsorted' is a placeholder left by 'roundup import'; choose the "
-        f"paper's category or delete the candidate (expected one of: {CATEGORIES})"]
+        f"{NEW}:27: papers[0].category: 'unsorted' is a placeholder left by 'roundup import'; "
+        "choose the "
+        f"paper's category or delete the candidate (expected one of: {CATEGORIES})"
+    ]
     result = run_cli("build", "--content", "content", "--output", "site")
     assert result.exit_code == 1
     assert not Path("site").exists()
@@ -90,7 +99,9 @@ def test_unsorted_is_reported_by_check_and_refused_by_build(workdir, hf):
     result = run_cli("check", "--content", "content")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"{NEW}:36: warning: papers[0].summary: is still a placeholder (expected the editor's own summary)"]
+        f"{NEW}:36: warning: papers[0].summary: is still a placeholder (expected the editor's own "
+        "summary)"
+    ]
 
 
 def test_force_imports_papers_featured_before_as_revisits(workdir, hf):
@@ -99,7 +110,9 @@ def test_force_imports_papers_featured_before_as_revisits(workdir, hf):
     papers = yaml.safe_load(Path(NEW).read_text())["papers"]
     assert [p["arxiv"] for p in papers] == ["2406.06525", "2406.06282", "2406.06469", "2406.05981"]
     assert [p.get("revisit", False) for p in papers] == [False, True, True, True]
-    assert "    revisit: true  # also in content/issues/2024-06-16.yaml:252\n" in Path(NEW).read_text()
+    assert (
+        "    revisit: true  # also in content/issues/2024-06-16.yaml:252\n" in Path(NEW).read_text()
+    )
 
 
 def test_importing_the_same_day_twice_adds_nothing_new(workdir, hf):
@@ -114,7 +127,9 @@ def test_importing_the_same_day_twice_adds_nothing_new(workdir, hf):
 
 def test_a_day_without_papers_adds_nothing(workdir, hf):
     before = Path(NEW).read_text()
-    result = run_cli("import", "hf-daily", "--date", "2024-06-09", "--issue", "2025-08-31", "--api-url", hf.url)
+    result = run_cli(
+        "import", "hf-daily", "--date", "2024-06-09", "--issue", "2025-08-31", "--api-url", hf.url
+    )
     assert result.exit_code == 0
     assert result.stdout == f"Nothing added to {NEW}.\n"
     assert Path(NEW).read_text() == before
@@ -139,7 +154,9 @@ def test_a_bad_reply_fails_and_changes_nothing(workdir, hf, reply, message):
 
 def test_network_failure_fails_and_changes_nothing(workdir):
     before = Path(NEW).read_text()
-    result = run_cli("import", "hf-daily", "--issue", "2025-08-31", env={"ROUNDUP_HF_API": closed_port_url()})
+    result = run_cli(
+        "import", "hf-daily", "--issue", "2025-08-31", env={"ROUNDUP_HF_API": closed_port_url()}
+    )
     assert result.exit_code == 1
     assert "Error: cannot reach 127.0.0.1:" in result.stderr
     assert Path(NEW).read_text() == before
@@ -159,7 +176,8 @@ def test_parse_hf_daily_reads_the_real_shape():
     assert power.published == dt.date(2024, 6, 10)
     assert power.authors[:2] == ("Zhenliang Xue", "Yixin Song")
     assert power.code_url == ""
-    assert papers[3].code_url == "https://github.com/GATECH-EIC/ShiftAddLLM"  # named in the abstract
+    # named in the abstract
+    assert papers[3].code_url == "https://github.com/GATECH-EIC/ShiftAddLLM"
 
 
 def test_a_non_https_repository_is_not_trusted_as_a_link():
@@ -174,7 +192,9 @@ def test_imported_into_minimal_content_the_file_stays_valid_yaml(tmp_path, monke
     shutil.copytree(FIXTURES / "minimal", tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     before = Path("content/issues/2024-01-14.yaml").read_text()
-    result = run_cli("import", "hf-daily", "--date", "2024-06-10", "--issue", "2024-01-14", "--api-url", hf.url)
+    result = run_cli(
+        "import", "hf-daily", "--date", "2024-06-10", "--issue", "2024-01-14", "--api-url", hf.url
+    )
     assert result.exit_code == 0, result.stderr
     text = Path("content/issues/2024-01-14.yaml").read_text()
     assert text.startswith(before)

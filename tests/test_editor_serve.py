@@ -32,12 +32,17 @@ WAIT = 30  # seconds: generous, but every wait ends
 
 @pytest.fixture
 def content(tmp_path, monkeypatch) -> Path:
-    """The minimal content, published under a path prefix, with a copy of the default theme beside it."""
+    """The minimal content, published under a path prefix, with a copy of the default theme beside
+    it."""
     target = tmp_path / "content"
     shutil.copytree(FIXTURES / "minimal", target)
     site = target / "site.yaml"
-    site.write_text(site.read_text().replace("base_url: https://example.org/", "base_url: https://example.org/weekly/"))
-    shutil.copytree(Path(__file__).resolve().parent.parent / "themes" / "default", tmp_path / "themes" / "default")
+    site.write_text(site.read_text().replace("base_url: https://example.org/", "base_url: "
+                                                                               "https://example.org/weekly/"))
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "themes" / "default",
+        tmp_path / "themes" / "default",
+    )
     monkeypatch.chdir(tmp_path)
     return target
 
@@ -73,7 +78,8 @@ def wait_until(done, timeout: float = WAIT):
 
 
 def change_until(path: Path, text: str, done, timeout: float = WAIT):
-    """Write the file, then poll until done() is true; rewrite it now and then in case an event was missed."""
+    """Write the file, then poll until done() is true; rewrite it now and then in case an event was
+    missed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         path.write_text(text)
@@ -116,7 +122,11 @@ def test_serves_the_site_under_the_base_path_with_the_reload_script(server, tmp_
     wait_until(lambda: server.snapshot.root is not None)
     assert server.snapshot.root == tmp_path / ".roundup-cache" / "serve" / str(server.port) / "site"
     code, script, headers = get(server.url + "pagefind/pagefind.js")
-    assert code == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8" and "roundup-live" not in script
+    assert (
+        code == 200
+        and headers["Content-Type"] == "text/javascript; charset=utf-8"
+        and "roundup-live" not in script
+    )
     assert not (tmp_path / "site").exists()
     built = [path for path in Path(server.snapshot.root).rglob("*.html")]
     assert built and not any("roundup-live" in path.read_text() for path in built)
@@ -132,8 +142,9 @@ def test_a_change_is_rebuilt_and_an_error_shows_an_overlay_over_the_last_good_si
     page = BeautifulSoup(get(server.url + "issues/2024-01-07/")[1], "html.parser")
     assert "Renamed issue" in page.get_text() and not page.select("#roundup-overlay")
 
-    broken = original.replace("title: First issue", "title: Broken issue").replace("date: 2024-01-07",
-                                                                                "date: 2024-01-32")
+    broken = original.replace("title: First issue", "title: Broken issue").replace(
+        "date: 2024-01-07", "date: 2024-01-32"
+    )
     found = change_until(issue, broken, lambda: status(server)["problems"])
     expected = ("content/issues/2024-01-07.yaml:2: date: '2024-01-32' is not a valid date "
                 "(expected YYYY-MM-DD, such as 2024-06-16)")
@@ -152,7 +163,9 @@ def test_a_change_is_rebuilt_and_an_error_shows_an_overlay_over_the_last_good_si
 
 def test_a_broken_template_is_shown_with_its_file_and_line(server, tmp_path):
     template = tmp_path / "themes" / "default" / "templates" / "404.html"
-    found = change_until(template, template.read_text() + "\n{% if %}\n", lambda: status(server)["problems"])
+    found = change_until(
+        template, template.read_text() + "\n{% if %}\n", lambda: status(server)["problems"]
+    )
     assert len(found) == 1 and "404.html:" in found[0] and ": template: " in found[0]
     assert get(server.url)[0] == 200
 
@@ -165,7 +178,9 @@ def test_after_an_edit_every_file_served_is_the_file_a_build_writes(server, cont
     built = tmp_path / "built"
     build(BuildOptions(content_dir=content, output_dir=built, future=True, search=False,
                        base_url=server.url))
-    files = sorted(path.relative_to(built).as_posix() for path in built.rglob("*") if path.is_file())
+    files = sorted(
+        path.relative_to(built).as_posix() for path in built.rglob("*") if path.is_file()
+    )
     assert "papers/2401.00001/index.html" in files and "feed.xml" in files
     for name in files:
         code, served, _ = get(server.url + name.removesuffix("index.html"))
@@ -188,7 +203,8 @@ def test_a_page_whose_issue_is_deleted_is_gone_after_the_reload(server, content)
 
 
 def test_a_waiting_browser_hears_of_the_change_at_once(server, content):
-    """The page's script asks with ?after=: the answer waits for the next version, not a polling tick."""
+    """The page's script asks with ?after=: the answer waits for the next version, not a polling
+    tick."""
     changes = status(server)["changes"]
     answers: list[dict] = []
     waiting = threading.Thread(target=lambda: answers.append(json.loads(get(
@@ -204,14 +220,23 @@ def test_a_waiting_browser_hears_of_the_change_at_once(server, content):
 
 def test_a_template_that_fails_on_one_page_says_so_on_that_page(server, tmp_path):
     template = tmp_path / "themes" / "default" / "templates" / "paper.html"
-    change_until(template, template.read_text().replace("{% block content %}", "{% block content %}{{ paper.nothing.here }}", 1),
-                 lambda: status(server)["version"] == 2)
+    change_until(
+        template,
+        template.read_text().replace(
+            "{% block content %}", "{% block content %}{{ paper.nothing.here }}", 1
+        ),
+        lambda: status(server)["version"] == 2,
+    )
     code, page, _ = get(server.url + "papers/2401.00001/")
     overlay = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay pre")
-    assert code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
-    assert overlay.get_text().startswith(f"{template}:9: template: ")  # the template's file and line
+    assert (
+        code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
+    )
+    # the template's file and line
+    assert overlay.get_text().startswith(f"{template}:9: template: ")
     heading = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay strong").get_text()
-    assert "this page does not build" in heading and "last good site" not in heading  # nothing else is shown
+    # nothing else is shown
+    assert "this page does not build" in heading and "last good site" not in heading
     assert get(server.url + "issues/2024-01-07/")[0] == 200  # other pages are served as usual
 
 
@@ -220,13 +245,22 @@ def test_the_search_index_of_the_sample_site_is_made_in_the_background(tmp_path,
     shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
     shutil.copytree(Path(__file__).resolve().parent.parent / "themes", tmp_path / "themes")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # its reply must arrive from a buffered stdout too
+    # its reply must arrive from a buffered stdout too
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
     messages: list[str] = []
-    dev = DevServer(BuildOptions(content_dir=tmp_path / "content"), port=0, echo=lambda text, err: messages.append(text))
+    dev = DevServer(
+        BuildOptions(content_dir=tmp_path / "content"),
+        port=0,
+        echo=lambda text, err: messages.append(text),
+    )
     dev.start()
     try:
-        wait_until(lambda: any("search index" in message.lower() for message in messages), timeout=120)
-        assert [m for m in messages if "search index" in m.lower()][0].startswith("Search index ready in ")
+        wait_until(
+            lambda: any("search index" in message.lower() for message in messages), timeout=120
+        )
+        assert [m for m in messages if "search index" in m.lower()][0].startswith(
+            "Search index ready in "
+        )
         assert dev.snapshot.root is not None
         code, page, _ = get(dev.url + "pagefind/pagefind-entry.json")
         assert code == 200 and json.loads(page)["languages"]
@@ -235,12 +269,13 @@ def test_the_search_index_of_the_sample_site_is_made_in_the_background(tmp_path,
 
 
 def test_a_site_loaded_again_lets_the_previous_one_go(content, tmp_path):
-    """Loaded objects are frozen (never collected by gc): a site kept alive by a reference cycle would
-    stay in memory for good, ~2 MiB each edit on a ten-year archive."""
+    """Loaded objects are frozen (never collected by gc): a site kept alive by a reference cycle
+    would stay in memory for good, ~2 MiB each edit on a ten-year archive."""
     memory = LiveMemory(BuildCache(tmp_path / "cache", enabled=False))
     options = BuildOptions(content_dir=content, future=True)
     live = load_live_site(options, memory)
-    first_site = weakref.ref(live.makers["index.html"].args[0].globals["site"])  # the Site its pages see
+    # the Site its pages see
+    first_site = weakref.ref(live.makers["index.html"].args[0].globals["site"])
     assert "<html" in live.file("index.html").decode()
     for _ in range(3):
         live = load_live_site(options, memory)
@@ -283,7 +318,8 @@ def test_the_script_goes_before_the_closing_body_tag():
     assert page.index("roundup-live") < page.index("</body>")
     script = BeautifulSoup(page, "html.parser").select_one("script#roundup-live")
     assert (script["data-version"], script["data-changes"]) == ("7", "0")
-    assert script["src"] == "/__roundup__/live.js" and not script.get_text()  # no inline script (CSP)
+    # no inline script (CSP)
+    assert script["src"] == "/__roundup__/live.js" and not script.get_text()
 
 
 def test_the_reload_script_and_its_style_are_served_as_files(server):
@@ -310,15 +346,24 @@ def test_the_command_stops_cleanly_on_ctrl_c(content, tmp_path):
     roundup = Path(sys.executable).parent / "roundup"
     # As from a terminal: a shell without job control starts background commands (say, a CI script
     # run with `&`) with SIGINT ignored, and their children inherit that, so Ctrl-C is made to work.
-    process = subprocess.Popen([str(roundup), "serve", "--content", str(content), "--port", "0"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        [str(roundup), "serve", "--content", str(content), "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader = threading.Thread(
+        target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True
+    )
     reader.start()
     try:
         deadline = time.monotonic() + WAIT
-        while not any(line.startswith("Serving ") for line in lines) and time.monotonic() < deadline:
+        while (
+            not any(line.startswith("Serving ") for line in lines) and time.monotonic() < deadline
+        ):
             assert process.poll() is None, process.stderr.read()
             time.sleep(0.1)
         serving = next(line for line in lines if line.startswith("Serving "))

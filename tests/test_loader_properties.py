@@ -51,9 +51,31 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.flo
 values = st.recursive(scalars, lambda children: st.one_of(
     st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)),
     max_leaves=12)
-field_names = st.sampled_from(["title", "date", "period", "number", "draft", "summary", "intro", "papers",
-                               "category", "arxiv", "url", "authors", "published", "links", "tags",
-                               "upvotes", "revisit", "sumary", "start", "end", "code"])
+field_names = st.sampled_from(
+    [
+        "title",
+        "date",
+        "period",
+        "number",
+        "draft",
+        "summary",
+        "intro",
+        "papers",
+        "category",
+        "arxiv",
+        "url",
+        "authors",
+        "published",
+        "links",
+        "tags",
+        "upvotes",
+        "revisit",
+        "sumary",
+        "start",
+        "end",
+        "code",
+    ]
+)
 
 
 def check(text: str) -> None:
@@ -90,9 +112,28 @@ def test_mutated_valid_documents_give_a_model_or_located_problems(data):
         elif kind == "insert":
             text = text[:position] + data.draw(st.text(max_size=10)) + text[position:]
         elif kind == "replace":
-            text = text[:position] + data.draw(st.sampled_from([":", "-", "[", "{", "'", '"', "\t", "&a", "*a",
-                                                                 "!!python/object:os.system", "%", "\n  "]))\
-                + text[position + 1:]
+            text = (
+                text[:position]
+                + data.draw(
+                    st.sampled_from(
+                        [
+                            ":",
+                            "-",
+                            "[",
+                            "{",
+                            "'",
+                            '"',
+                            "\t",
+                            "&a",
+                            "*a",
+                            "!!python/object:os.system",
+                            "%",
+                            "\n  ",
+                        ]
+                    )
+                )
+                + text[position + 1 :]
+            )
         elif kind == "truncate":
             text = text[:position]
         else:

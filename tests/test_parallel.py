@@ -12,14 +12,21 @@ from generator.workers import parallel_map
 
 
 def test_results_come_back_in_the_order_of_the_items_from_every_worker():
-    results = parallel_map(lambda item: (item * 2, os.getpid()), list(range(1000)), jobs=2, min_per_worker=1)
+    results = parallel_map(
+        lambda item: (item * 2, os.getpid()), list(range(1000)), jobs=2, min_per_worker=1
+    )
     assert [double for double, _ in results] == [item * 2 for item in range(1000)]
     assert len({pid for _, pid in results}) == 2
 
 
 def test_the_items_of_a_group_are_done_by_one_worker():
-    results = parallel_map(lambda item: (item, os.getpid()), list(range(400)), jobs=2, min_per_worker=1,
-                           group=lambda item: "shared" if item % 7 == 0 else None)
+    results = parallel_map(
+        lambda item: (item, os.getpid()),
+        list(range(400)),
+        jobs=2,
+        min_per_worker=1,
+        group=lambda item: "shared" if item % 7 == 0 else None,
+    )
     assert len({pid for item, pid in results if item % 7 == 0}) == 1
 
 
@@ -31,7 +38,8 @@ def test_a_worker_held_up_does_less_and_the_others_take_its_share():
 
     done_by = parallel_map(work, list(range(2000)), jobs=2, min_per_worker=1)
     held_up = done_by[0]
-    assert done_by.count(held_up) < 500  # a fixed half each would give it 1,000; here ~2 units of 62
+    # a fixed half each would give it 1,000; here ~2 units of 62
+    assert done_by.count(held_up) < 500
 
 
 def test_an_error_in_a_worker_is_raised_in_the_parent():

@@ -37,21 +37,32 @@ def hostile_build(tmp_path_factory) -> tuple[Path, Path]:
 def test_the_hostile_fixture_carries_the_attacks():
     """Guard against the fixture being defanged: the attacks are really in it."""
     issue = (HOSTILE / "issues" / "2024-03-03.yaml").read_text(encoding="utf-8")
-    for attack in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-                   "[y](JAVASCRIPT:alert(1))", "[z](data:text/html,boo)", '<a href="javascript:alert(1)">'):
+    for attack in (
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[y](JAVASCRIPT:alert(1))",
+        "[z](data:text/html,boo)",
+        '<a href="javascript:alert(1)">',
+    ):
         assert attack in issue
     assert dangers("<p><script>x</script><img src=x onerror=y><a href=' JaVa\tScript:x'>a</a>"
                    "<a href='data:text/html,x'>b</a><a href='https://example.org/'>c</a></p>") == [
         "<script> element", "<img onerror=...> event handler", "<a href=' JaVa\\tScript:x'>",
         "<a href='data:text/html,x'>"]
-    assert dangers('<script type="application/ld+json">{"name": "\\u003cscript\\u003e"}</script>') == []
-    assert dangers('<script type="application/ld+json">{"name": "</script><script>alert(1)</script>"}') == [
-        "<script> element", "<script> element"]
+    assert (
+        dangers('<script type="application/ld+json">{"name": "\\u003cscript\\u003e"}</script>')
+        == []
+    )
+    assert dangers(
+        '<script type="application/ld+json">{"name": "</script><script>alert(1)</script>"}'
+    ) == ["<script> element", "<script> element"]
     # the theme's own scripts from the site's /static/js/ where pages allow them, and nothing else
     theme_js = BASE_PATH + "static/js/"
     allowed = f'<script src="{theme_js}copy.js" defer></script>'
     assert dangers(allowed, theme_js) == []
-    assert dangers(allowed) == ["<script> element"]  # feed and email content allows no script at all
+    # feed and email content allows no script at all
+    assert dangers(allowed) == ["<script> element"]
     for script in (f'<script src="{theme_js}copy.js">alert(1)</script>',
                    f'<script src="{theme_js}../copy.js"></script>',
                    f'<script src="{theme_js}copy.js?x=1"></script>',
@@ -69,8 +80,11 @@ def test_no_page_contains_script_handlers_or_script_urls(hostile_build):
     _, site = hostile_build
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 10
-    problems = [f"{page.relative_to(site)}: {problem}"
-                for page in pages for problem in dangers(page.read_text(encoding="utf-8"), BASE_PATH + "static/js/")]
+    problems = [
+        f"{page.relative_to(site)}: {problem}"
+        for page in pages
+        for problem in dangers(page.read_text(encoding="utf-8"), BASE_PATH + "static/js/")
+    ]
     assert problems == []
 
 
@@ -85,7 +99,8 @@ def test_no_feed_content_contains_script_handlers_or_script_urls(hostile_build):
         # the hostile paper is really in the feed content, as text
         text = " ".join(BeautifulSoup(html, "html.parser").get_text() for _, html in fragments)
         assert PAPER_TITLE in text, name
-    # RSS: channel description, item description, content:encoded; Atom: content (its summary is text)
+    # RSS: channel description, item description, content:encoded; Atom: content (its summary is
+    # text)
     assert checked >= 4
 
 
@@ -94,7 +109,11 @@ def test_hostile_text_is_shown_as_text(hostile_build):
     issue = soup(site / "issues" / "2024-03-03" / "index.html")
     titles = [a.get_text(strip=True) for a in issue.select("article.paper h3 a")]
     assert PAPER_TITLE in titles
-    article = next(a for a in issue.select("article.paper") if a.select_one("h3 a").get_text(strip=True) == PAPER_TITLE)
+    article = next(
+        a
+        for a in issue.select("article.paper")
+        if a.select_one("h3 a").get_text(strip=True) == PAPER_TITLE
+    )
     authors = article.select_one(".authors").get_text()
     for name in AUTHORS:
         assert name in authors
@@ -102,8 +121,13 @@ def test_hostile_text_is_shown_as_text(hostile_build):
     assert "[x](javascript:alert(1))" in summary  # an unsafe Markdown link stays plain text
     # links that CommonMark allows but we do not (only http(s) and relative links) stay text too
     assert "[m](mailto:x@example.org) [f](ftp://example.org/f)" in summary
-    assert not article.select(".summary a[href^=mailto], .summary a[href^=ftp], .summary img[src^=data]")
-    assert issue.h1.get_text(strip=True) == "Issue <script>alert(1)</script> <img src=x onerror=alert(1)>"
+    assert not article.select(
+        ".summary a[href^=mailto], .summary a[href^=ftp], .summary img[src^=data]"
+    )
+    assert (
+        issue.h1.get_text(strip=True)
+        == "Issue <script>alert(1)</script> <img src=x onerror=alert(1)>"
+    )
     paper = soup(site / "papers" / "2403.00001" / "index.html")
     assert paper.h1.get_text(strip=True) == PAPER_TITLE
     # safe links in the same content still work
@@ -114,7 +138,11 @@ def test_hostile_text_is_shown_as_text(hostile_build):
 def test_tags_get_safe_slugs_and_their_own_pages(hostile_build):
     _, site = hostile_build
     tag_links: dict[str, str] = {}
-    for page in ("issues/2024-03-03/index.html", "papers/2403.00001/index.html", "papers/plain-paper/index.html"):
+    for page in (
+        "issues/2024-03-03/index.html",
+        "papers/2403.00001/index.html",
+        "papers/plain-paper/index.html",
+    ):
         for a in soup(site / page).select("ul.tags a"):
             tag_links[a.get_text(strip=True)] = a["href"]
     assert set(tag_links) == {f"#{tag}" for tag in TAGS}
@@ -137,7 +165,8 @@ def test_tags_get_safe_slugs_and_their_own_pages(hostile_build):
 def test_every_file_is_written_inside_the_output_folder(hostile_build):
     root, site = hostile_build
     content = root / "content"
-    cache = site.parent / ".roundup-cache" / site.name  # the build cache, documented beside the output
+    # the build cache, documented beside the output
+    cache = site.parent / ".roundup-cache" / site.name
     outside = [path for path in root.rglob("*")
                if path.is_file() and not path.resolve().is_relative_to(site.resolve())
                and not path.resolve().is_relative_to(content.resolve())
@@ -158,4 +187,7 @@ def test_no_output_path_is_a_reserved_windows_device_name(hostile_build):
     assert reserved == []
     for tag in ("CON", "NUL"):
         # the tag still has a page, just under a safe name
-        assert any(soup(p).h1.get_text(strip=True) == f"#{tag}" for p in (site / "tags").glob("*/index.html"))
+        assert any(
+            soup(p).h1.get_text(strip=True) == f"#{tag}"
+            for p in (site / "tags").glob("*/index.html")
+        )

@@ -45,7 +45,8 @@ class Inputs:
 
 
 def make_project(root: Path) -> Path:
-    """Minimal content, an About page, a draft and an issue scheduled for 2024-01-28; both themes."""
+    """Minimal content, an About page, a draft and an issue scheduled for 2024-01-28; both themes.
+    """
     shutil.copytree(FIXTURES / "minimal", root / "content")
     for theme in ("default", "classic"):
         shutil.copytree(ROOT / "themes" / theme, root / "themes" / theme)

@@ -94,13 +94,21 @@ def test_only_build_and_serve_open_the_door_to_speed():
         relative = path.relative_to(GENERATOR)
         if relative.parts[0] in allowed:
             continue
-        if any(name == "incremental" or name.startswith("incremental/") for name in imports_of(path)):
+        if any(
+            name == "incremental" or name.startswith("incremental/") for name in imports_of(path)
+        ):
             offenders.append(relative.as_posix())
     assert offenders == []
 
 
 def test_tricks_on_the_process_live_in_runtime_py():
-    offenders = [path.relative_to(GENERATOR).as_posix() for path in sorted(GENERATOR.rglob("*.py"))
-                 if path.name != "runtime.py" and ("gc." in path.read_text(encoding="utf-8")
-                                                   or "import gc" in path.read_text(encoding="utf-8"))]
+    offenders = [
+        path.relative_to(GENERATOR).as_posix()
+        for path in sorted(GENERATOR.rglob("*.py"))
+        if path.name != "runtime.py"
+        and (
+            "gc." in path.read_text(encoding="utf-8")
+            or "import gc" in path.read_text(encoding="utf-8")
+        )
+    ]
     assert offenders == []

@@ -26,13 +26,25 @@ def test_classic_extends_default_and_overrides_only_a_few_templates():
 
 
 def test_classic_site_links_its_stylesheet_after_the_default_one(classic_site, sample_site):
-    for page in ("index.html", "issues/2024-06-16/index.html", "papers/2406.04692/index.html", "404.html"):
-        sheets = [link["href"] for link in soup(classic_site / page).select('link[rel="stylesheet"]')]
-        assert sheets == ["/paper-roundup/static/css/style.css", "/paper-roundup/static/css/classic.css"], page
+    for page in (
+        "index.html",
+        "issues/2024-06-16/index.html",
+        "papers/2406.04692/index.html",
+        "404.html",
+    ):
+        sheets = [
+            link["href"] for link in soup(classic_site / page).select('link[rel="stylesheet"]')
+        ]
+        assert sheets == [
+            "/paper-roundup/static/css/style.css",
+            "/paper-roundup/static/css/classic.css",
+        ], page
     assert (classic_site / "static" / "css" / "classic.css").is_file()
     assert (classic_site / "static" / "js" / "copy.js").is_file()  # inherited from default
     # the default theme links only its own stylesheet
-    sheets = [link["href"] for link in soup(sample_site / "index.html").select('link[rel="stylesheet"]')]
+    sheets = [
+        link["href"] for link in soup(sample_site / "index.html").select('link[rel="stylesheet"]')
+    ]
     assert sheets == ["/paper-roundup/static/css/style.css"]
     assert not (sample_site / "static" / "css" / "classic.css").exists()
 
@@ -41,7 +53,9 @@ def test_classic_theme_keeps_hostile_content_inert(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "hostile", content)
     site_yaml = content / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "theme: classic\n", encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8") + "theme: classic\n", encoding="utf-8"
+    )
     site = tmp_path / "site"
     build(content, site)
     pages = sorted(site.rglob("*.html"))
@@ -65,8 +79,10 @@ def test_the_readme_theme_example_overrides_one_template_and_falls_back_to_defau
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     site_yaml = content / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("\ntheme: default\n", "\ntheme: compact\n"),
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("\ntheme: default\n", "\ntheme: compact\n"),
+        encoding="utf-8",
+    )
     theme = tmp_path / "themes" / "compact"
     (theme / "templates" / "partials").mkdir(parents=True)
     (theme / "theme.yaml").write_text(readme_block("# themes/compact/theme.yaml"), encoding="utf-8")

@@ -138,7 +138,8 @@ CASES: list[tuple[str, list[Change], str, str]] = [
     ("javascript_link",
      [Replace(ISSUE, 'links: {code: "https://github.com/example/reasoning"}',
               'links: {code: "javascript:alert(1)"}')], ISSUE,
-     ":11: papers[0].links.code: 'javascript:alert(1)' is not an http(s) URL (expected https://...)"),
+     ":11: papers[0].links.code: 'javascript:alert(1)' is not an http(s) URL (expected "
+     "https://...)"),
     ("ftp_url",
      [Replace(ISSUE, "url: https://example.com/efficient", "url: ftp://example.com/efficient.pdf")],
      ISSUE, ":14: papers[1].url: 'ftp://example.com/efficient.pdf' is not an http(s) URL "
@@ -237,9 +238,11 @@ def _copy_minimal(tmp_path: Path, name: str) -> Path:
 
 def test_non_utf8_issue_file(tmp_path, monkeypatch):
     content = _copy_minimal(tmp_path, "latin1")
-    (content / ISSUE).write_bytes(b"title: First issue\ndate: 2024-01-07\n"
-                                  b"summary: Caf\xe9 papers.\npapers:\n"
-                                  b"  - {title: P, category: reasoning, arxiv: '2401.00001', summary: S}\n")
+    (content / ISSUE).write_bytes(
+        b"title: First issue\ndate: 2024-01-07\n"
+        b"summary: Caf\xe9 papers.\npapers:\n"
+        b"  - {title: P, category: reasoning, arxiv: '2401.00001', summary: S}\n"
+    )
     monkeypatch.chdir(tmp_path)
     result = check("latin1")
     assert result.exit_code == 1
@@ -253,7 +256,9 @@ def test_non_utf8_site_yaml_gives_one_problem_with_the_real_path(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = check("latin1")
     assert result.exit_code == 1
-    assert problem_lines(result) == ["latin1/site.yaml:1: the file is not valid UTF-8 (expected UTF-8 text)"]
+    assert problem_lines(result) == [
+        "latin1/site.yaml:1: the file is not valid UTF-8 (expected UTF-8 text)"
+    ]
 
 
 def test_three_mistakes_in_one_file_are_all_reported_sorted_by_line(tmp_path, monkeypatch):
@@ -263,7 +268,8 @@ def test_three_mistakes_in_one_file_are_all_reported_sorted_by_line(tmp_path, mo
     path = f"three_mistakes/{ISSUE}"
     assert result.exit_code == 1
     assert problem_lines(result) == [
-        f"{path}:2: date: '2024-02-30' is not a valid date (expected YYYY-MM-DD, such as 2024-06-16)",
+        f"{path}:2: date: '2024-02-30' is not a valid date (expected YYYY-MM-DD, such as "
+        "2024-06-16)",
         f"{path}:6: papers[0].category: unknown category 'reasonnig'; did you mean 'reasoning'? "
         "(expected one of: reasoning, efficiency)",
         f"{path}:9: papers[0].upvotes: -3 is too small (expected a whole number >= 0)",
@@ -286,12 +292,15 @@ def test_mistakes_in_different_files_are_all_reported_in_one_run(minimal_content
     assert problem_lines(result) == [
         "content/issues/2024-01-07.yaml:2: date: '2024-01-32' is not a valid date "
         "(expected YYYY-MM-DD, such as 2024-06-16)",
-        "content/issues/2024-01-14.yaml:7: papers[0].arxiv: '2401.3' is not an arXiv id (expected a new-style "
-        "id such as \"2406.04692\" or \"2406.04692v2\", or an old-style one such as hep-th/9901001)",
+        "content/issues/2024-01-14.yaml:7: papers[0].arxiv: '2401.3' is not an arXiv id (expected "
+        "a new-style "
+        'id such as "2406.04692" or "2406.04692v2", or an old-style one such as hep-th/9901001)',
         "content/pages/about.md:2: title: is missing (expected the page's title)",
         "content/site.yaml:1: description: is missing (expected a one-sentence description)",
-        "content/site.yaml:2: descripton: unknown field; did you mean 'description'? (expected one of: "
-        "title, description, base_url, language, author, theme, subscribe_url, feed, email, categories, per_page, "
+        "content/site.yaml:2: descripton: unknown field; did you mean 'description'? (expected one "
+        "of: "
+        "title, description, base_url, language, author, theme, subscribe_url, feed, email, "
+        "categories, per_page, "
         "newsletter, announce)",
     ]
 
