@@ -70,6 +70,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
     from .pages import AppearanceKeys, Fingerprints, plan_site
     from .related import related_papers
     from .templates import make_environment
+    from .email import oversized_editions
 
     markdown: dict[str, str] = {}
     with paused_garbage_collection():  # millions of long-lived objects: collecting finds nothing
@@ -140,6 +141,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         else:  # keep the index that is there (maybe behind); the next build with search updates it
             search = SearchIndex({path: record for path, record in trusted.items() if is_search_file(path)})
         outputs.update(search.files)
+        warnings = [*warnings, *oversized_editions(site, output_dir)]  # on the files as written
     except BaseException:
         output.discard()
         raise
