@@ -24,9 +24,9 @@ from .catalog import Catalog, Listing, PaperRecord
 from .model import Category, Issue, Site
 from .feeds.opml import render_opml
 from .templates import (PAPERS_PER_PAGE, SITE_SETTINGS, Pager, paginate, render_feed_content,
-                        render_feed_stylesheet, render_paper_feed_content, settings_of)
+                        render_paper_feed_content, settings_of)
 from .sitemap import render_robots, render_sitemap
-from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
+from .feeds.model import OPML, build_channels, build_feeds
 from .theme import Theme
 from .urls import paper_url
 
@@ -363,7 +363,6 @@ def plan_site(env: jinja2.Environment, site: Site, catalog: Catalog, theme: Them
     artifacts.append(Artifact("sitemap.xml", functools.partial(_render_sitemap, site, catalog, pages),
                               functools.partial(_sitemap_key, site, pages)))
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
-    artifacts.append(Artifact(STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)))
     newest = site.issues[0].date if site.issues else None  # the list's dateCreated
     artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels),
                               ("opml", site.build_date, newest, repr(channels))))
