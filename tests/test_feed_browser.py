@@ -4,8 +4,6 @@ scrolling, nothing of the machinery (ids, dates in RFC 822) hidden behind XSLT."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import feedparser
 import pytest
 
@@ -40,10 +38,11 @@ def test_a_feed_in_the_browser_is_its_xml_styled_by_css_and_readable(served, nam
           const root = document.documentElement;
           const channel = root.localName === "rss" ? named(root, "channel")[0] : root;
           const entries = named(channel, root.localName === "rss" ? "item" : "entry");
+          const id = root.localName === "rss" ? "guid" : "id";
           return {root: root.localName, title: shown(named(channel, "title")[0]),
                   entries: entries.length,
                   titles: entries.filter(e => shown(named(e, "title")[0])).length,
-                  ids: entries.filter(e => shown(named(e, root.localName === "rss" ? "guid" : "id")[0])).length,
+                  ids: entries.filter(e => shown(named(e, id)[0])).length,
                   scroll: root.scrollWidth, width: window.innerWidth};
         }""")
     assert view["root"] in ("rss", "feed"), view  # not turned into an HTML page by XSLT
