@@ -32,14 +32,17 @@ class BuildResult:
     made: tuple[str, ...] = ()  # made again because something they are made from changed (maybe unchanged)
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None) -> BuildResult:
+def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None,
+          planned: Callable[[int], None] = lambda count: None) -> BuildResult:
+    """progress(path) for each file made, after planned(count) with how many will be."""
     try:
-        return _build(options, progress)
+        return _build(options, progress, planned)
     finally:
         gc.unfreeze()  # a long-running `roundup serve` must be able to free the previous site
 
 
-def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResult:
+def _build(options: BuildOptions, progress: Callable[[str], None],
+           planned: Callable[[int], None]) -> BuildResult:
     """Build the site; on any error the previous output is left as it was. progress(path) per file made.
 
     Only files whose inputs changed since the last build are made again (see plan.py), in
@@ -48,13 +51,13 @@ def _build(options: BuildOptions, progress: Callable[[str], None]) -> BuildResul
     cache = load_cache(options.output_dir, enabled=options.use_cache)
     missing = MissingFiles(Path(options.output_dir), tuple(cache.outputs))  # looked for while the content is read
     try:
-        return _build_with(cache, missing, options, progress)
+        return _build_with(cache, missing, options, progress, planned)
     finally:
         missing.close()
 
 
 def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
-                progress: Callable[[str], None]) -> BuildResult:
+                progress: Callable[[str], None], planned: Callable[[int], None]) -> BuildResult:
     output_dir = Path(options.output_dir)
     loaded = load_content_files(Path(options.content_dir))
     themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
@@ -107,6 +110,7 @@ def _build_with(cache: BuildCache, missing: MissingFiles, options: BuildOptions,
         else:
             todo.append((artifact, index, fingerprint, known[1]))
 
+    planned(len(todo))
     output = StagedOutput(options.output_dir)
     try:
         def make(job) -> tuple[str, str | None, str, bool, tuple | None]:
