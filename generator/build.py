@@ -24,11 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["BuildResult", "build", "load_checked_site", "issues_built_before"]
 
 
-def build(
-    options: BuildOptions, progress: Callable[[str], None] = lambda path: None
-) -> BuildResult:
-    """Build the site; on any error the previous output is left as it was. progress(path) per file.
-    """
+def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: None,
+          planned: Callable[[int], None] = lambda count: None) -> BuildResult:
+    """Build the site; on any error the previous output is left as it was. progress(path) for
+    each file made, after planned(count) with how many will be."""
     with Incremental.for_build(options) as speed:
         files = load_content_files(Path(options.content_dir))
         themes_dir = find_themes_dir(Path(options.content_dir), options.themes_dir)
@@ -37,6 +36,7 @@ def build(
 
         from .catalog import build_catalog
         from .content.site import load_site
+        from .email import oversized_editions
         from .incremental.work import group_of
         from .pages import plan_site
         from .templates import make_environment
@@ -53,6 +53,7 @@ def build(
             appearances = speed.appearance_keys(site)
             artifacts = plan_site(env, site, catalog, theme, related, appearances)
         work = speed.work(env, site, artifacts, appearances, related)  # the files to make again
+        planned(len(work.todo))
         output = StagedOutput(options.output_dir)
         try:
             made = parallel_map(work.maker(output.write), work.todo,
@@ -61,6 +62,7 @@ def build(
             speed.forget_outputs()
             output.commit(*changes)
             search = speed.search_index(work, options.search)  # reads the committed pages
+            warnings = [*warnings, *oversized_editions(site, Path(options.output_dir))]
         except BaseException:
             output.discard()
             raise

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import Callable
 
 import click
 
@@ -16,6 +16,7 @@ from .build import build, load_checked_site
 from .delivery.commands import announce_command, send_command
 from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
 from .errors import BuildError, ContentError, EditorError, Problem
+from .progress import progress_bar
 from .runtime import exit_now
 
 CONTENT_OPTION = click.option("--content", "content_dir", default="content", show_default=True,
@@ -118,7 +119,7 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
     started = time.perf_counter()
     try:
         with progress_bar(sys.stderr, enabled=not quiet) as progress:
-            result = build(options, progress)
+            result = build(options, progress, progress.planned)
     except ContentError as error:
         _fail(error.problems)
     except BuildError as error:
@@ -137,17 +138,6 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
             click.echo(f"  made again, unchanged: {output_dir}/{path}")
     elapsed = time.perf_counter() - started
     click.echo(f"Built {result.pages} pages, {result.feeds} feeds in {elapsed:.2f} s -> {output_dir}/")
-
-
-@contextlib.contextmanager
-def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Callable[[str], None]]:
-    """A bar counting pages when the stream is a terminal; nothing at all otherwise."""
-    if not (enabled and stream.isatty()):
-        yield lambda path: None
-        return
-    pages: Iterator[str] = iter(())  # no length: the bar counts without a total
-    with click.progressbar(pages, label="Building", file=stream, show_pos=True, show_eta=False) as bar:
-        yield lambda path: bar.update(1)
 
 
 @main.command("check")

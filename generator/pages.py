@@ -12,7 +12,7 @@ import jinja2
 from .bibtex import render_bibliography
 from .catalog import Catalog, Listing, PaperRecord
 from .email import render_email_html, render_email_text
-from .feeds.model import OPML, STYLESHEET, build_channels, build_feeds
+from .feeds.model import OPML, build_channels, build_feeds
 from .feeds.opml import render_opml
 from .feeds.xml import render_feed_files
 from .hashing import digest
@@ -25,7 +25,7 @@ from .refresh.updates import collect_updates, render_updates_feed
 from .refresh.updates import feed_links as updates_feed_links
 from .sitemap import render_robots, render_sitemap
 from .templates import (PAPERS_PER_PAGE, Pager, paginate, render_feed_content,
-                        render_feed_stylesheet, render_paper_feed_content)
+                        render_paper_feed_content)
 from .theme import Theme
 
 
@@ -148,11 +148,6 @@ def plan_site(
         )
     )
     artifacts.append(Artifact("robots.txt", functools.partial(render_robots, site), ("robots",)))
-    artifacts.append(
-        Artifact(
-            STYLESHEET, functools.partial(render_feed_stylesheet, env), ("xsl",), ("feed.xsl",)
-        )
-    )
     newest = site.issues[0].date if site.issues else None  # the list's dateCreated
     artifacts.append(Artifact(OPML, functools.partial(render_opml, site, channels),
                               ("opml", site.build_date, newest, repr(channels))))

@@ -213,7 +213,3 @@ def render_paper_feed_content(env: jinja2.Environment, record: PaperRecord) -> M
     """The full HTML of a paper for the paper and category feeds: summary, links, issues."""
     return Markup(env.get_template("feed/paper.html").render(record=record, paper=record.paper))
 
-
-def render_feed_stylesheet(env: jinja2.Environment) -> str:
-    """The XSLT stylesheet that shows an RSS or Atom feed as a page to people who open it."""
-    return env.get_template("feed.xsl").render()

@@ -71,8 +71,8 @@ def test_paper_pages_carry_filters_and_the_issue_link_and_leave_out_the_noise(sa
     for element in body.select("[data-pagefind-filter]"):
         name, _, value = element["data-pagefind-filter"].partition(":")
         filters.setdefault(name, []).append(value or element.get_text(strip=True))
-    assert filters == {"category": ["LLM Quantization & Alignment"], "tag": ["quantization", "efficiency"],
-                       "year": ["2025", "2024"]}
+    assert filters == {"category": ["LLM Quantization & Alignment"], "arxiv": ["2406.05981"],
+                       "tag": ["quantization", "efficiency"], "year": ["2025", "2024"]}
     meta = body.select_one("[data-pagefind-meta]")
     assert meta["data-pagefind-meta"] == "issue_url[href], issue[data-label]"
     assert meta["href"] == f"{BASE_PATH}issues/2025-08-17/#paper-2406.05981"

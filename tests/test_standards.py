@@ -22,10 +22,8 @@ def json_ld(page) -> list[dict]:
 def test_every_page_is_valid_html(themed_site):
     java = require("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
     vnu = require(ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar", "run `npm ci`")
-    # The email's unsubscribe link is the mail service's placeholder (*|UNSUB|*) until it sends it.
-    placeholder = ".*Bad value “\\*\\|UNSUB\\|\\*” for attribute “href”.*"
-    result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", "--filterpattern", placeholder,
-                             str(themed_site)],
+    # every file, the website's copy of each email edition included (it carries no merge tag)
+    result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", str(themed_site)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[:5000]
 

@@ -19,7 +19,8 @@ FORMATS = {  # format: (label, media type)
     "atom": ("Atom", "application/atom+xml"),
     "json": ("JSON Feed", "application/feed+json"),
 }
-STYLESHEET = "feed.xsl"  # shows RSS and Atom feeds as a page to people who open them in a browser
+# shows RSS and Atom feeds to people who open them in a browser (a theme's static file)
+STYLESHEET = "static/css/feed.css"
 OPML = "feeds.opml"
 
 

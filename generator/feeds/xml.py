@@ -23,15 +23,16 @@ def render_feed_files(site: Site, feeds: tuple[Feed, ...]) -> Iterator[tuple[str
 
 
 def render_xml_feed(site: Site, feed: Feed, file: FeedFile) -> bytes:
-    """The RSS 2.0 or Atom file of a feed (``file.format``), styled for browsers by feed.xsl."""
+    """The RSS 2.0 or Atom file of a feed (``file.format``), styled for browsers by static/css/feed.css."""
     generator = _generator(site, feed, file)
     try:
         data = generator.rss_str(pretty=True) if file.format == "rss" else generator.atom_str(pretty=True)
     except ValueError as error:  # feedgen checks required fields only now
         raise BuildError(f"cannot write the feed {file.path}: {error}") from None
-    # Browsers show the feed through the stylesheet; feed readers ignore the processing instruction.
+    # Browsers show the feed styled by CSS (not XSLT, which they are removing); feed readers ignore
+    # the processing instruction.
     declaration, newline, rest = data.partition(b"\n")
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{site.base_path}{STYLESHEET}"?>'.encode()
+    instruction = f'<?xml-stylesheet type="text/css" href="{site.base_path}{STYLESHEET}"?>'.encode()
     return declaration + newline + instruction + b"\n" + rest
 
 

@@ -7,6 +7,10 @@
   "use strict";
 
   var PAGE_SIZE = 10;
+  var EXCERPT_WORDS = 30;
+  // An arXiv id as a reader pastes it: 2406.04692, arXiv:2406.04692v2, an abs/ or pdf/ link.
+  var ARXIV_ID = /^\s*(?:arxiv:\s*|https?:\/\/(?:www\.)?arxiv\.org\/(?:abs|pdf)\/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?\/?\s*$/i;
+  var SENTENCE_END = /[.!?…]["”’)\]]*$/;
   var GROUPS = [["category", "Category"], ["tag", "Tag"], ["year", "Year"]];
   var ENTITIES = { lt: "<", gt: ">", amp: "&", quot: "\"", "#39": "'", "#x27": "'", apos: "'" };
 
@@ -57,6 +61,47 @@
         parent.appendChild(index % 2 ? element("mark", "", text) : document.createTextNode(text));
       }
     });
+  }
+
+  // The excerpt: the sentence of the summary with the first hit (or its first sentence), never the
+  // category, date and authors before it. Pagefind's own excerpt when the page has no summary.
+  function appendSummaryExcerpt(parent, data) {
+    var anchors = (data.anchors || []).slice().sort(function (a, b) { return a.location - b.location; });
+    var summary = anchors.filter(function (anchor) { return anchor.id === "summary"; })[0];
+    if (!summary || /\u200B/.test(data.content || "")) {
+      appendExcerpt(parent, data.excerpt);
+      return;
+    }
+    var words = String(data.content || "").split(/[\r\n\s]+/g);
+    var after = anchors.filter(function (anchor) { return anchor.location > summary.location; })[0];
+    var start = summary.location;
+    var end = Math.min(after ? after.location : words.length, words.length);
+    var hits = {};
+    var first = -1;
+    (data.locations || []).forEach(function (location) {
+      hits[location] = true;
+      if (location >= start && location < end && (first < 0 || location < first)) {
+        first = location;
+      }
+    });
+    var from = start;
+    if (first >= 0) {
+      for (var index = start; index < first; index++) {
+        if (SENTENCE_END.test(words[index])) {
+          from = index + 1;
+        }
+      }
+    }
+    var to = Math.min(end, from + EXCERPT_WORDS);
+    for (var word = from; word < to; word++) {
+      if (word > from) {
+        parent.appendChild(document.createTextNode(" "));
+      }
+      parent.appendChild(hits[word] ? element("mark", "", words[word]) : document.createTextNode(words[word]));
+    }
+    if (to < end) {
+      parent.appendChild(document.createTextNode(" …"));
+    }
   }
 
   function say(text) {
@@ -115,7 +160,7 @@
     }
     heading.appendChild(title);
     var excerpt = element("p", "search-result-excerpt");
-    appendExcerpt(excerpt, data.excerpt);
+    appendSummaryExcerpt(excerpt, data);
     item.append(heading, excerpt);
     var issueUrl = safeUrl(meta.issue_url);
     if (meta.issue && issueUrl) {
@@ -140,14 +185,48 @@
     });
   }
 
-  function chosenFilters() {
+  function chosenFilters(except) {
     var filters = {};
     GROUPS.forEach(function (group) {
-      if ((chosen[group[0]] || []).length) {
+      if (group[0] !== except && (chosen[group[0]] || []).length) {
         filters[group[0]] = { any: chosen[group[0]].slice() };
       }
     });
     return filters;
+  }
+
+  // What each value would give if chosen: the results' own counts, but for a group with values
+  // chosen (any of them matches) the counts of the same search without that group's choice.
+  // A value with no result is then not offered (drawFilters).
+  function countFilters(query, found) {
+    var counts = Object.assign({}, found.filters || {});
+    var groups = GROUPS.map(function (group) { return group[0]; }).filter(function (name) {
+      return (chosen[name] || []).length > 0;
+    });
+    return Promise.all(groups.map(function (name) {
+      return pagefind.search(query || null, { filters: chosenFilters(name) }).then(function (wider) {
+        counts[name] = (wider && wider.filters || {})[name] || {};
+      });
+    })).then(function () { return counts; });
+  }
+
+  // An arXiv id: that paper first (the id is a filter of its page), then what the text finds.
+  function searchAll(query, filters) {
+    var id = ARXIV_ID.exec(query);
+    var text = pagefind.search(id ? id[1] : query || null, { filters: filters });
+    if (!id) {
+      return text;
+    }
+    var exact = pagefind.search(null, { filters: Object.assign({}, filters, { arxiv: id[1] }) });
+    return Promise.all([exact, text]).then(function (both) {
+      var paper = both[0] ? both[0].results : [];
+      var found = both[1] || { results: [], filters: {} };
+      var ids = paper.map(function (result) { return result.id; });
+      found.results = paper.concat(found.results.filter(function (result) {
+        return ids.indexOf(result.id) < 0;
+      }));
+      return found;
+    });
   }
 
   function remember(query) {
@@ -178,14 +257,19 @@
       return Promise.resolve();
     }
     busy(true);
-    return pagefind.search(query || null, { filters: filters }).then(function (found) {
+    var found = null;
+    return searchAll(query, filters).then(function (result) {
+      found = result;
+      var id = ARXIV_ID.exec(query);
+      return found && search === latest ? countFilters(id ? id[1] : query, found) : null;
+    }).then(function (counts) {
       if (search !== latest || !found) {
         return;
       }
       shown = found.results;
       drawn = 0;
       list.replaceChildren();
-      drawFilters(query ? found.totalFilters || {} : allFilters);
+      drawFilters(counts);
       var count = shown.length;
       var about = query ? " for “" + query + "”" : "";
       say(count ? count + (count === 1 ? " result" : " results") + about
