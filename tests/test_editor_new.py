@@ -78,7 +78,7 @@ def test_a_new_issue_with_a_paper_passes_check(workdir):
     path = Path("content/issues/2024-01-21.yaml")
     result = run_cli("check", "--content", "content")
     assert result.exit_code == 1  # no papers yet
-    assert f"{path}:10: papers: is missing (expected a list of at least one paper)" in result.stderr
+    assert f"{path}:10: papers: is empty (expected a list of at least one paper)" in result.stderr
     path.write_text(path.read_text() + "  - title: A Paper\n    category: reasoning\n"
                     "    arxiv: \"2401.00009\"\n    summary: Good.\n")
     result = run_cli("check", "--content", "content", "--strict")

@@ -73,8 +73,9 @@ def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem
 def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Problem]) -> list[Paper]:
     value = fields.data.get("papers")
     if not isinstance(value, LineList) or not value:
-        what = "is missing" if value is None else ("is empty" if isinstance(value, LineList)
-                                                    else f"is {type_name(value)}")
+        empty = value is None or isinstance(value, LineList)
+        what = "is missing" if "papers" not in fields.data else (
+            "is empty" if empty else f"is {type_name(value)}")
         fields.fail("papers", f"{what} (expected a list of at least one paper)")
         return []
     papers, seen = [], {}
@@ -120,14 +121,7 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
             arxiv, version = parsed
     url = fields.text("url", required=not raw_arxiv, expected="an http(s) URL, or an arxiv id") and \
         fields.url("url")
-    links = []
-    link_data = fields.mapping("links")
-    if link_data is not None:
-        link_fields = Fields(link_data, fields.path, f"{fields.prefix}links.", fields.problems)
-        for name in link_data:
-            link_url = link_fields.url(name, required=True)
-            if link_url:
-                links.append(Link(str(name), link_url))
+    links = _validate_links(fields)
     tags = []
     for name in fields.text_list("tags"):
         tag = Tag(slugify(name, "tag"), name)
@@ -144,6 +138,20 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
         upvotes=fields.integer("upvotes", 0), revisit=fields.boolean("revisit"), source_line=fields.data.line,
     )
     return paper if _error_count(fields.problems) == before else None
+
+
+def _validate_links(fields: Fields) -> list[Link]:
+    links: list[Link] = []
+    link_data = fields.mapping("links")
+    if link_data is not None:
+        link_fields = Fields(link_data, fields.path, f"{fields.prefix}links.", fields.problems)
+        for name in link_data:
+            if not link_fields.printable(name, str(name)):
+                continue
+            link_url = link_fields.url(name, required=True)
+            if link_url:
+                links.append(Link(str(name), link_url))
+    return links
 
 
 def _error_count(problems: list[Problem]) -> int:
