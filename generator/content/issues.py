@@ -32,6 +32,16 @@ RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "
                   "robots.txt", "404", "404.html", "favicon.ico"}
 
 
+# `draft: true` at the top level of an issue file, read from the text: a draft whose YAML does not
+# parse (or that does not validate) is still a draft, and must not stop the build.
+DRAFT_LINE_RE = re.compile(r"^draft:[ \t]*(?:true|yes|on)[ \t]*(?:#.*)?$",
+                           re.IGNORECASE | re.MULTILINE)
+
+
+def marked_draft(text: str) -> bool:
+    return DRAFT_LINE_RE.search(text) is not None
+
+
 def parse_arxiv(value: str) -> tuple[str, str] | None:
     """Split an arXiv id into (id without version, version), or None when it is not one."""
     match = NEW_ARXIV_RE.match(value) or OLD_ARXIV_RE.match(value)
