@@ -43,16 +43,23 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda path: 
         from .workers import parallel_map
         from .writer import StagedOutput
 
-        with speed.loading():
-            site, warnings = load_site(options, files, speed.issues)
-            site = speed.reuse(site)
-            catalog = build_catalog(site)
-            theme = load_theme(site.theme, themes_dir)
-            env = make_environment(theme, site, speed.markdown, speed.compiled_templates())
-            related = speed.related_papers(site, catalog)
-            appearances = speed.appearance_keys(site)
-            artifacts = plan_site(env, site, catalog, theme, related, appearances)
-        work = speed.work(env, site, artifacts, appearances, related)  # the files to make again
+        from .template_errors import template_failure
+
+        try:
+            with speed.loading():
+                site, warnings = load_site(options, files, speed.issues)
+                site = speed.reuse(site)
+                catalog = build_catalog(site)
+                theme = load_theme(site.theme, themes_dir)
+                env = make_environment(theme, site, speed.markdown, speed.compiled_templates())
+                related = speed.related_papers(site, catalog)
+                appearances = speed.appearance_keys(site)
+                artifacts = plan_site(env, site, catalog, theme, related, appearances)
+            work = speed.work(env, site, artifacts, appearances, related)  # the files to make again
+        except Exception as error:  # a template that does not compile: its file and line
+            if (failure := template_failure(error)) is error:
+                raise
+            raise failure from None
         planned(len(work.todo))
         output = StagedOutput(options.output_dir)
         try:

@@ -33,7 +33,8 @@ def _report(problems: list[Problem]) -> None:
 
 
 def github_annotation(problem: Problem) -> str:
-    level = {"error": "error", "warning": "warning"}.get(problem.severity, "notice")
+    levels = {"error": "error", "warning": "warning", "draft": "warning"}
+    level = levels.get(problem.severity, "notice")
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
     message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     line = f",line={problem.line}" if problem.line else ""
@@ -143,9 +144,11 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
 @main.command("check")
 @CONTENT_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-def check_command(content_dir: Path, strict: bool) -> None:
+@click.option("--drafts", is_flag=True, help="Hold drafts to the same rules (their problems fail).")
+def check_command(content_dir: Path, strict: bool, drafts: bool) -> None:
     """Validate everything and write nothing; exit 0 when the content is valid."""
-    options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
+    options = BuildOptions(content_dir=content_dir, drafts=drafts, future=True,
+                           today=today_from_environment())
     try:
         # issues unchanged since the last `roundup build` into the default folder are not validated again
         site, warnings = load_checked_site(options)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+SEVERITY_LABELS = {"error": "", "draft": "warning (draft)"}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str
     line: int
     field: str
     message: str
-    severity: str = "error"  # "error" stops the build, "warning" only with --strict, "note" never
+    # "error" stops the build, "warning" fails only --strict, "note" never; "draft": any problem
+    # inside a draft issue, shown as a warning and never failing unless --drafts is given
+    severity: str = "error"
 
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
-        prefix = f" {self.severity}:" if self.severity != "error" else ""
+        label = SEVERITY_LABELS.get(self.severity, self.severity)
+        prefix = f" {label}:" if label else ""
         return f"{location}:{prefix}{field} {self.message}"
 
 

@@ -9,8 +9,13 @@ from urllib.parse import urlsplit
 
 from ..errors import Problem
 from .files import LineDict, LineList, Source, parse_yaml
+from .yaml_errors import quoted
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Invisible characters that XML (the feeds) and HTML do not allow; tab and newline are text.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# an item that must be quoted in a [a, b] list
+FLOW_SPECIAL_RE = re.compile(r"[\[\]{}:#,\"']|^[\s@`*&!|>%?-]")
 
 
 def did_you_mean(word: str, choices) -> str:
@@ -58,7 +63,22 @@ class Fields:
             self.fail(key, f"is {type_name(value)} (expected {expected})")
             return ""
         # A title such as 2024 or 1.10 is text to the editor: keep the source spelling.
-        return str(self.data.raw.get(key, value)).strip()
+        text = str(self.data.raw.get(key, value)).strip()
+        return text if self.printable(key, text) else ""
+
+    def printable(self, key, text: str, line: int | None = None) -> bool:
+        """False (and a problem) when text holds a control character: it would break the feeds."""
+        found = CONTROL_RE.search(text)
+        if found:
+            before = text[:found.start()].split()[-3:]
+            where = f" after '{' '.join(before)}'" if before else " at its start"
+            line = line if line is not None else self.data.line_of(key)
+            name = CONTROL_RE.sub("?", self.name(key))  # a link's name may be the text itself
+            self.problems.append(Problem(
+                self.path, line, name, f"contains an invisible control character "
+                f"(U+{ord(found.group()):04X}){where} (expected text without control characters: "
+                "delete it)"))
+        return found is None
 
     def date(self, key, required: bool = False) -> dt.date | None:
         value = self.data.get(key)
@@ -112,6 +132,12 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return ()
+        if isinstance(value, str) and "," in value:  # not guessed: "A, B" may be one name
+            as_list = ", ".join(quoted(item) if FLOW_SPECIAL_RE.search(item) else item
+                                for item in (part.strip() for part in value.split(",")) if item)
+            self.fail(key, f"is one piece of text, '{value.strip()}' (expected a list, such as "
+                           f"{key}: [{as_list}])")
+            return ()
         if isinstance(value, str):  # a single name is a list of one
             value = LineList([value])
             value.line, value.item_lines = self.data.line_of(key), [self.data.line_of(key)]
@@ -123,7 +149,7 @@ class Fields:
             if isinstance(item, (LineDict, LineList)) or item is None or not str(item).strip():
                 self.fail(f"{key}[{index}]", f"is {type_name(item)} (expected text)",
                           value.line_of(index))
-            else:
+            elif self.printable(f"{key}[{index}]", str(item), value.line_of(index)):
                 items.append(str(item).strip())
         return tuple(items)
 

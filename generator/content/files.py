@@ -14,6 +14,7 @@ import yaml
 
 from ..hashing import digest
 from ..errors import Problem
+from .yaml_errors import explain_yaml_error
 
 # the C parser is ~15x faster; line marks are kept either way (PyYAML without libyaml has none)
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,13 +104,9 @@ def parse_yaml(source: Source) -> tuple[object, list[Problem]]:
         return None, [Problem(source.path, 1, "", "the file is empty (expected a YAML mapping)")]
     try:
         data = yaml.load(source.text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(source.path, line, "", f"YAML syntax error: {what} (expected valid YAML)")]
     except yaml.YAMLError as exc:
-        return None, [Problem(source.path, 1, "", f"YAML error: {exc} (expected valid YAML)")]
+        line, message = explain_yaml_error(source.text, exc)
+        return None, [Problem(source.path, line, "", message)]
     if data is None:  # only comments
         return None, [Problem(source.path, 1, "", "the file has no content (expected a YAML mapping)")]
     return data, []

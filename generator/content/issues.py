@@ -33,6 +33,16 @@ RESERVED_SLUGS = {"issues", "categories", "tags", "papers", "archive", "page", "
                   "robots.txt", "404", "404.html", "favicon.ico", "updates"}
 
 
+# `draft: true` at the top level of an issue file, read from the text: a draft whose YAML does not
+# parse (or that does not validate) is still a draft, and must not stop the build.
+DRAFT_LINE_RE = re.compile(r"^draft:[ \t]*(?:true|yes|on)[ \t]*(?:#.*)?$",
+                           re.IGNORECASE | re.MULTILINE)
+
+
+def marked_draft(text: str) -> bool:
+    return DRAFT_LINE_RE.search(text) is not None
+
+
 def parse_arxiv(value: str) -> tuple[str, str] | None:
     """Split an arXiv id into (id without version, version), or None when it is not one."""
     match = NEW_ARXIV_RE.match(value) or OLD_ARXIV_RE.match(value)
@@ -74,8 +84,9 @@ def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem
 def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Problem]) -> list[Paper]:
     value = fields.data.get("papers")
     if not isinstance(value, LineList) or not value:
-        what = "is missing" if value is None else ("is empty" if isinstance(value, LineList)
-                                                    else f"is {type_name(value)}")
+        empty = value is None or isinstance(value, LineList)
+        what = "is missing" if "papers" not in fields.data else (
+            "is empty" if empty else f"is {type_name(value)}")
         fields.fail("papers", f"{what} (expected a list of at least one paper)")
         return []
     papers: list[Paper] = []
@@ -122,14 +133,7 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
             arxiv, version = parsed
     url = fields.text("url", required=not raw_arxiv, expected="an http(s) URL, or an arxiv id") and \
         fields.url("url")
-    links = []
-    link_data = fields.mapping("links")
-    if link_data is not None:
-        link_fields = Fields(link_data, fields.path, f"{fields.prefix}links.", fields.problems)
-        for name in link_data:
-            link_url = link_fields.url(name, required=True)
-            if link_url:
-                links.append(Link(str(name), link_url))
+    links = _validate_links(fields)
     tags: list[Tag] = []
     for name in fields.text_list("tags"):
         tag = Tag(slugify(name, "tag"), name)
@@ -147,6 +151,20 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
         status_overrides=read_status_overrides(fields),
     )
     return paper if _error_count(fields.problems) == before else None
+
+
+def _validate_links(fields: Fields) -> list[Link]:
+    links: list[Link] = []
+    link_data = fields.mapping("links")
+    if link_data is not None:
+        link_fields = Fields(link_data, fields.path, f"{fields.prefix}links.", fields.problems)
+        for name in link_data:
+            if not link_fields.printable(name, str(name)):
+                continue
+            link_url = link_fields.url(name, required=True)
+            if link_url:
+                links.append(Link(str(name), link_url))
+    return links
 
 
 def _error_count(problems: list[Problem]) -> int:

@@ -107,8 +107,9 @@ def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> 
     value = fields.data.get("categories")
     expected = "a list of {slug, name, description}"
     if not isinstance(value, LineList) or not value:
-        what = "is missing" if value is None else ("is empty" if isinstance(value, LineList)
-                                                    else f"is {type_name(value)}")
+        empty = value is None or isinstance(value, LineList)
+        what = "is missing" if "categories" not in fields.data else (
+            "is empty" if empty else f"is {type_name(value)}")
         fields.fail("categories", f"{what} (expected {expected})")
         return ()
     categories, seen = [], set()

@@ -17,7 +17,7 @@ from ..model import Issue, Site
 from ..theme import find_themes_dir, theme_names
 from ..workers import parallel_map
 from .settings import validate_site
-from .issues import validate_issue, validate_page
+from .issues import marked_draft, validate_issue, validate_page
 from ..refresh.attach import attach_status
 from ..refresh.lock import parse_lock
 
@@ -29,6 +29,11 @@ class Checked:
     path: str
     issue: Issue | None
     problems: list[Problem]
+    marked_draft: bool = False  # the file says `draft: true`, even when it does not validate
+
+    @property
+    def draft(self) -> bool:
+        return self.issue.draft if self.issue is not None else self.marked_draft
 
 
 # Validates issue files [(source, slug)] against the site settings; the build's speed layer
@@ -41,7 +46,7 @@ def check_issue(source: Source, slug: str, site: Site) -> Checked:
     issue = validate_issue(source, slug, site, problems)
     if issue is not None:
         issue = dataclasses.replace(issue, digest=digest(source.path + "\0" + source.text_digest))
-    return Checked(source.path, issue, problems)
+    return Checked(source.path, issue, problems, issue is None and marked_draft(source.text))
 
 
 def check_issues(sources: list[tuple[Source, str]], site: Site) -> list[Checked]:
@@ -73,11 +78,12 @@ def build_site(files: ContentFiles, options: BuildOptions,
             continue
         sources_by_slug[slug] = source.path
         sources.append((source, slug))
-    issues: list[Issue] = []
-    for checked in check(sources, site):
-        problems += checked.problems
-        if checked.issue is not None:
-            issues.append(checked.issue)
+    checked = check(sources, site)
+    issues = [one.issue for one in checked if one.issue is not None]
+    problems += [problem for one in checked for problem in one.problems]
+    # `check` may take issues from a cache, with their problems as validated: what those count
+    # for is decided here, by this build's options
+    drafts = set() if options.drafts else {one.path for one in checked if one.draft}
     issues = _assign_numbers(attach_status(issues, parse_lock(files.lock, problems)), problems)
 
     pages = []
@@ -86,18 +92,47 @@ def build_site(files: ContentFiles, options: BuildOptions,
         if page:
             pages.append(page)
 
+    problems = _in_drafts(problems, drafts)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(problems)
     problems += _scheduled_notes(issues, options)
-    problems += find_repeats(issues) + find_empty_categories(site, issues, files.site.path if files.site else "site.yaml")
+    problems += _in_drafts(find_repeats(issues), drafts)
+    problems += find_empty_categories(site, issues, files.site.path if files.site else "site.yaml")
     published = [issue for issue in issues
                  if (options.drafts or not issue.draft) and (options.future or not _is_scheduled(issue, options))]
+    problems += _left_out_notes(sources, drafts, issues, published, options)
     published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)
     build_date = options.build_date or (published[0].date if published else site.build_date)
     site = dataclasses.replace(site, issues=tuple(published), pages=tuple(sorted(pages, key=lambda p: p.slug)),
                                build_date=build_date)
     return site, [p for p in problems if p.severity != "error"]
+
+
+def _in_drafts(problems: list[Problem], drafts: set[str]) -> list[Problem]:
+    """A half-done draft never stops a build: its errors and warnings become "draft" problems."""
+    return [dataclasses.replace(p, severity="draft")
+            if p.path in drafts and p.severity in ("error", "warning") else p for p in problems]
+
+
+def _left_out_notes(sources: list[tuple[Source, str]], drafts: set[str], issues: list[Issue],
+                    published: list[Issue], options: BuildOptions) -> list[Problem]:
+    """How many issues the site leaves out, and why: an all-draft digest must not give an empty
+    site without a word."""
+    if not sources:
+        return []
+    folder = str(PurePath(sources[0][0].path).parent)
+    shown = {issue.source_path for issue in published}
+    scheduled = sum(1 for issue in issues if issue.source_path not in shown and
+                    issue.source_path not in drafts and _is_scheduled(issue, options))
+    notes = []
+    for count, what, option in ((len(drafts), "draft", "--drafts"),
+                                (scheduled, "scheduled issue", "--future")):
+        if count:
+            them = "it" if count == 1 else "them"
+            notes.append(Problem(folder, 0, "", f"{count} {what}{'' if count == 1 else 's'} not "
+                                 f"published; use {option} to include {them}", "note"))
+    return notes
 
 
 def _is_scheduled(issue: Issue, options: BuildOptions) -> bool:

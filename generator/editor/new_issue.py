@@ -58,13 +58,45 @@ def _numbers(issues: list[IssueDate]) -> list[int]:
 
 
 def next_issue(issues: list[IssueDate], today: dt.date, date: dt.date | None = None) -> tuple[dt.date, int | None]:
-    """The new issue's date (a week after the latest, or today) and number (None when it would clash)."""
+    """The new issue's date (a week after the latest, or today) and number (None: it would clash).
+
+    Issues are numbered by date: one dated before the latest gets the number after the issue
+    before it, when that number is free and no issue after it changes number; else EditorError."""
     if date is None:
         date = max(issue.date for issue in issues) + dt.timedelta(days=7) if issues else today
+    latest = max(issues, key=lambda issue: (issue.date, issue.slug), default=None)
+    if latest is not None and (date, date.isoformat()) < (latest.date, latest.slug):
+        return date, _number_between(issues, date)
     number = max(_numbers(issues), default=0) + 1
     with_new = issues + [IssueDate(date.isoformat(), date, number)]
     numbers = _numbers(with_new)
     return date, (number if len(numbers) == len(set(numbers)) else None)
+
+
+def _number_between(issues: list[IssueDate], date: dt.date) -> int:
+    """The number of a new issue dated among the others: the one after the issue before it, given
+    in the file; refused when it is taken, or when an issue after it would be numbered again."""
+    ordered = sorted(issues, key=lambda issue: (issue.date, issue.slug))
+    numbers = dict(zip((issue.slug for issue in ordered), _numbers(ordered), strict=True))
+    before = [issue for issue in ordered if (issue.date, issue.slug) < (date, date.isoformat())]
+    after = [issue for issue in ordered if issue not in before]
+    number = numbers[before[-1].slug] + 1 if before else 1
+    with_new = _numbers(before + [IssueDate(date.isoformat(), date, number)] + after)
+    then = with_new[:len(before)] + with_new[len(before) + 1:]
+    renumbered = [(issue, numbers[issue.slug], now)
+                  for issue, now in zip(ordered, then, strict=True) if numbers[issue.slug] != now]
+    expected = f"expected a date after {ordered[-1].date}, the latest issue"
+    if renumbered:
+        issue, was, now = renumbered[0]
+        raise EditorError(f"issues are numbered by date: an issue dated {date} would come before "
+                          f"issue {was} ({issue.slug}) and change its number to {now} ({expected}; "
+                          "a published issue keeps its number)")
+    if number >= numbers[after[0].slug]:
+        previous = f"issue {number - 1} ({before[-1].slug})" if before else "the start"
+        raise EditorError(f"no issue number is free between {previous} and issue "
+                          f"{numbers[after[0].slug]} ({after[0].slug}) for an issue dated {date} "
+                          f"({expected})")
+    return number
 
 
 def long_date(value: dt.date) -> str:

@@ -83,7 +83,16 @@ class Fingerprints:
             references = tuple(
                 other for other in sorted(self.env.list_templates()) if other != name
             )
-        parts = [self._template(ref) for ref in references]
+        try:
+            parts = [self._template(ref) for ref in references]
+        except jinja2.TemplateNotFound as error:  # named by this template: its file and line
+            if error.name not in references:
+                raise
+            line = next((number for number, text in enumerate(source.splitlines(), 1)
+                         if f'"{error.name}"' in text or f"'{error.name}'" in text), 1)
+            raise jinja2.TemplateSyntaxError(f"'{error.name}' is not a template of the theme "
+                                             "(expected a file in its templates/ folder, or in the "
+                                             "theme it extends)", line, name, filename) from None
         return (digest(source + "".join(part[0] for part in parts)),
                 reads_issues or any(part[1] for part in parts))
 

@@ -11,6 +11,7 @@ from ..hashing import digest, generator_stamp
 from ..made_from import AppearanceKeys, Artifact
 from ..model import Site
 from ..search.pagefind import is_search_file
+from ..template_errors import template_failure
 from ..writer import has_files
 from .cache import BuildCache
 from .fingerprints import Fingerprints
@@ -75,10 +76,16 @@ class Work:
         def make(job: Job) -> Made:
             artifact, index, fingerprint, old_digest = job
             traced = None  # (index, the issues it shows) for fingerprints.record()
-            if old_digest is None:
-                fingerprint, shown = fingerprints.measure(artifact)
-                traced = (index, shown) if fingerprints.trace else None
-            data = artifact.make()
+            try:  # a template's file and line are in the traceback, which stays in this worker
+                if old_digest is None:
+                    fingerprint, shown = fingerprints.measure(artifact)
+                    traced = (index, shown) if fingerprints.trace else None
+                data = artifact.make()
+            except Exception as error:
+                failure = template_failure(error, artifact.path)
+                if failure is error:
+                    raise
+                raise failure from None
             data = data.encode("utf-8") if isinstance(data, str) else data
             new_digest = digest(data)
             changed = new_digest != old_digest

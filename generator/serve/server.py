@@ -22,14 +22,12 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import jinja2
 import watchfiles
 
 from ..build import build
@@ -37,6 +35,7 @@ from ..runtime import exit_now
 from ..incremental.cache import BuildCache, cache_folder
 from ..options import BuildOptions
 from ..errors import BuildError, ContentError
+from ..template_errors import describe_template_error
 from .live import LiveMemory, LiveSite, load_live_site
 from ..content.files import read_source
 from ..writer import safe_target
@@ -136,14 +135,9 @@ def describe_failure(error: Exception) -> tuple[str, ...]:
     """One line per problem, ``path:line: field: message`` as in the terminal."""
     if isinstance(error, ContentError):
         return tuple(str(problem) for problem in error.problems if problem.severity == "error")
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return (f"{error.filename or error.name}:{error.lineno}: template: {error.message}",)
-    if isinstance(error, jinja2.TemplateError):
-        # Jinja puts the template's file and line in the traceback frames of its rendering code
-        where = [frame for frame in traceback.extract_tb(error.__traceback__)
-                 if frame.filename.endswith((".html", ".txt", ".xml", ".xsl", ".css"))]
-        place = f"{where[-1].filename}:{where[-1].lineno}: " if where else ""
-        return (f"{place}template: {type(error).__name__}: {error}",)
+    described = describe_template_error(error)
+    if described:
+        return (described,)
     if isinstance(error, BuildError):
         return (str(error),)
     return (f"unexpected {type(error).__name__}: {error}",)
