@@ -29,7 +29,11 @@ node_modules/.package-lock.json: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the HTML, workflow lint and browser tests will be skipped"; fi
 
+# Lint (ruff: pycodestyle, pyflakes, bugbear, complexity; line length 100) and type checks (mypy)
+# first: they take seconds, the suite minutes. Their settings are in pyproject.toml.
 test: $(STAMP) node_modules/.package-lock.json
+	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
 
 clean:

@@ -14,7 +14,13 @@ import click
 from . import __version__
 from .build import build, load_checked_site
 from .delivery.commands import announce_command, send_command
-from .options import ARXIV_API, HF_DAILY_API, BuildOptions, date_from_environment, today_from_environment
+from .options import (
+    ARXIV_API,
+    HF_DAILY_API,
+    BuildOptions,
+    date_from_environment,
+    today_from_environment,
+)
 from .errors import BuildError, ContentError, EditorError, Problem
 from .progress import progress_bar
 from .runtime import exit_now
@@ -48,7 +54,9 @@ def _count(number: int, noun: str) -> str:
 def _fail(problems: list[Problem]) -> None:
     _report(problems)
     errors = sum(1 for p in problems if p.severity == "error")
-    click.echo(f"Error: {errors} problem{'s' if errors != 1 else ''} found; nothing was written.", err=True)
+    click.echo(
+        f"Error: {errors} problem{'s' if errors != 1 else ''} found; nothing was written.", err=True
+    )
     sys.exit(1)
 
 
@@ -60,7 +68,8 @@ class RoundupGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except BrokenPipeError:  # what reads our output is gone (`roundup build -v | head`): stop quietly
+        # what reads our output is gone (`roundup build -v | head`): stop quietly
+        except BrokenPipeError:
             with contextlib.suppress(OSError, ValueError):  # no more writes to the closed pipe
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(1) from None
@@ -103,20 +112,40 @@ def main(ctx: click.Context, debug: bool) -> None:
               type=click.Path(file_okay=False, path_type=Path), help="Folder to write the site to.")
 @click.option("--drafts", is_flag=True, help="Include issues marked draft: true.")
 @click.option("--no-cache", is_flag=True, help="Make every file again, ignoring .roundup-cache/.")
-@click.option("--no-search", is_flag=True, help="Leave the search index as it is (faster edits on big sites).")
+@click.option(
+    "--no-search", is_flag=True, help="Leave the search index as it is (faster edits on big sites)."
+)
 @click.option("--future", is_flag=True, help="Include issues dated after today (scheduled issues).")
 @click.option("--base-url", default="", help="Override base_url from site.yaml (for previews).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="List every file written, and those made again unchanged.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every file written, and those made again unchanged."
+)
 @click.pass_context
-def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, drafts: bool, no_cache: bool,
-                  no_search: bool, future: bool,
-                  base_url: str, quiet: bool, verbose: bool) -> None:
+def build_command(
+    ctx: click.Context,
+    content_dir: Path,
+    output_dir: Path,
+    drafts: bool,
+    no_cache: bool,
+    no_search: bool,
+    future: bool,
+    base_url: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Validate content/ and write the complete static site."""
-    options = BuildOptions(content_dir=content_dir, output_dir=output_dir, drafts=drafts, future=future,
-                           use_cache=not no_cache, search=not no_search,
-                           base_url=base_url, build_date=date_from_environment(),
-                           today=today_from_environment())
+    options = BuildOptions(
+        content_dir=content_dir,
+        output_dir=output_dir,
+        drafts=drafts,
+        future=future,
+        use_cache=not no_cache,
+        search=not no_search,
+        base_url=base_url,
+        build_date=date_from_environment(),
+        today=today_from_environment(),
+    )
     started = time.perf_counter()
     try:
         with progress_bar(sys.stderr, enabled=not quiet) as progress:
@@ -138,7 +167,9 @@ def build_command(ctx: click.Context, content_dir: Path, output_dir: Path, draft
         for path in sorted(set(result.made) - set(result.files)):
             click.echo(f"  made again, unchanged: {output_dir}/{path}")
     elapsed = time.perf_counter() - started
-    click.echo(f"Built {result.pages} pages, {result.feeds} feeds in {elapsed:.2f} s -> {output_dir}/")
+    click.echo(
+        f"Built {result.pages} pages, {result.feeds} feeds in {elapsed:.2f} s -> {output_dir}/"
+    )
 
 
 @main.command("check")
@@ -150,7 +181,8 @@ def check_command(content_dir: Path, strict: bool, drafts: bool) -> None:
     options = BuildOptions(content_dir=content_dir, drafts=drafts, future=True,
                            today=today_from_environment())
     try:
-        # issues unchanged since the last `roundup build` into the default folder are not validated again
+        # issues unchanged since the last `roundup build` into the default folder are not validated
+        # again
         site, warnings = load_checked_site(options)
     except ContentError as error:
         _fail(error.problems)
@@ -172,7 +204,9 @@ def email_command(slug: str, text: bool, content_dir: Path) -> None:
     """Print the email edition of issue SLUG (HTML, or plain text with --text), drafts included."""
     from .email import render_email  # not at the top: it imports Jinja and css_inline
 
-    options = BuildOptions(content_dir=content_dir, drafts=True, future=True, today=today_from_environment())
+    options = BuildOptions(
+        content_dir=content_dir, drafts=True, future=True, today=today_from_environment()
+    )
     try:
         click.echo(render_email(options, slug, text), nl=False)
     except ContentError as error:
@@ -184,10 +218,18 @@ def email_command(slug: str, text: bool, content_dir: Path) -> None:
 # ---- the editor's commands: new issue, add papers, import candidates, preview ----
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-TIMEOUT_OPTION = click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
-                              help="Seconds to wait for the server's reply.")
-FORCE_OPTION = click.option("--force", is_flag=True,
-                            help="Add papers already featured in another issue (marked 'revisit: true').")
+TIMEOUT_OPTION = click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for the server's reply.",
+)
+FORCE_OPTION = click.option(
+    "--force",
+    is_flag=True,
+    help="Add papers already featured in another issue (marked 'revisit: true').",
+)
 
 
 def _say(text: str) -> None:
@@ -204,13 +246,20 @@ def _run_editor(command: Callable, *args):
 
 @main.command("new")
 @CONTENT_OPTION
-@click.option("--date", type=DATE, help="Publication date [default: a week after the latest issue, or today].")
-@click.option("--title", default="", help="The issue's title [default: Papers of the Week from ... to ...].")
+@click.option(
+    "--date", type=DATE, help="Publication date [default: a week after the latest issue, or today]."
+)
+@click.option(
+    "--title", default="", help="The issue's title [default: Papers of the Week from ... to ...]."
+)
 def new_command(content_dir: Path, date, title: str) -> None:
     """Create content/issues/<date>.yaml for the next issue, from a commented template."""
-    from .editor.commands import create_issue  # the editor commands' modules are imported only when used
+    # the editor commands' modules are imported only when used
+    from .editor.commands import create_issue
 
-    path = _run_editor(create_issue, content_dir, today_from_environment(), date.date() if date else None, title)
+    path = _run_editor(
+        create_issue, content_dir, today_from_environment(), date.date() if date else None, title
+    )
     click.echo(f"Created {path}")
     click.echo(f"Next: roundup add ARXIV_ID... --issue {path.stem} --category SLUG")
 
@@ -221,8 +270,14 @@ def new_command(content_dir: Path, date, title: str) -> None:
 @click.option("--issue", required=True, help="The issue's slug (its file name without .yaml).")
 @click.option("--category", required=True, help="A category slug from site.yaml.")
 @FORCE_OPTION
-@click.option("--api-url", default=ARXIV_API, show_default=True, envvar="ROUNDUP_ARXIV_API", show_envvar=True,
-              help="The arXiv API's query URL.")
+@click.option(
+    "--api-url",
+    default=ARXIV_API,
+    show_default=True,
+    envvar="ROUNDUP_ARXIV_API",
+    show_envvar=True,
+    help="The arXiv API's query URL.",
+)
 @TIMEOUT_OPTION
 def add_command(content_dir: Path, refs: tuple[str, ...], issue: str, category: str, force: bool,
                 api_url: str, timeout: float) -> None:
@@ -235,8 +290,12 @@ def add_command(content_dir: Path, refs: tuple[str, ...], issue: str, category: 
 
     added = _run_editor(add_papers, content_dir, issue, category, list(refs), force, api_url,
                         HttpSettings(timeout=timeout), _say)
-    _added_summary(added, "paper", "Next: replace each TODO summary (the abstract is in the comment above "
-                   "it), then run 'roundup check'.")
+    _added_summary(
+        added,
+        "paper",
+        "Next: replace each TODO summary (the abstract is in the comment above "
+        "it), then run 'roundup check'.",
+    )
 
 
 @main.group("import")
@@ -249,8 +308,14 @@ def import_group() -> None:
 @click.option("--date", type=DATE, help="The day whose papers to import [default: today].")
 @click.option("--issue", required=True, help="The issue's slug (its file name without .yaml).")
 @FORCE_OPTION
-@click.option("--api-url", default=HF_DAILY_API, show_default=True, envvar="ROUNDUP_HF_API", show_envvar=True,
-              help="The Hugging Face daily papers API URL.")
+@click.option(
+    "--api-url",
+    default=HF_DAILY_API,
+    show_default=True,
+    envvar="ROUNDUP_HF_API",
+    show_envvar=True,
+    help="The Hugging Face daily papers API URL.",
+)
 @TIMEOUT_OPTION
 def import_hf_daily_command(content_dir: Path, date, issue: str, force: bool, api_url: str,
                             timeout: float) -> None:
@@ -259,7 +324,16 @@ def import_hf_daily_command(content_dir: Path, date, issue: str, force: bool, ap
     from .editor.commands import import_hf_daily
     from .editor.http import HttpSettings
 
-    added = _run_editor(import_hf_daily, content_dir, issue, day, force, api_url, HttpSettings(timeout=timeout), _say)
+    added = _run_editor(
+        import_hf_daily,
+        content_dir,
+        issue,
+        day,
+        force,
+        api_url,
+        HttpSettings(timeout=timeout),
+        _say,
+    )
     _added_summary(added, "candidate", "Next: give each candidate you keep a category (instead of "
                    "'unsorted') and a summary, delete the others, then run 'roundup check'.")
 

@@ -44,10 +44,31 @@ def _make_renderer() -> MarkdownIt:
 _RENDERER = _make_renderer()
 
 # The same syntax as _RENDERER: CommonMark without raw HTML, plus tables, strikethrough, typography.
-FAST_RENDERER = FastMarkdownIt("zero").enable_many([
-    "paragraph", "heading", "lheading", "list", "blockquote", "code", "fence", "hr", "reference", "newline",
-    "escape", "backticks", "emphasis", "link", "image", "autolink", "entity", "table", "strikethrough",
-    "replacements", "smartquotes"])
+FAST_RENDERER = FastMarkdownIt("zero").enable_many(
+    [
+        "paragraph",
+        "heading",
+        "lheading",
+        "list",
+        "blockquote",
+        "code",
+        "fence",
+        "hr",
+        "reference",
+        "newline",
+        "escape",
+        "backticks",
+        "emphasis",
+        "link",
+        "image",
+        "autolink",
+        "entity",
+        "table",
+        "strikethrough",
+        "replacements",
+        "smartquotes",
+    ]
+)
 _URL_VALUE = re.compile(r'\s(?:href|src)="([^"]*)"')
 _H1_TAG = re.compile(r"<(/?)h1>")  # raw HTML is escaped, so every such tag comes from a "# Heading"
 
@@ -82,9 +103,9 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 def absolutize(html: str, page_url: str) -> Markup:
     """Make every href and src of rendered HTML absolute, resolved as a browser on page_url would.
 
-    For feeds and email, where a relative link such as ``../about/`` or ``/about/`` has no page to be
-    relative to. Our HTML always quotes attributes with ``"``, and text never contains a bare ``"``.
-    """
+    For feeds and email, where a relative link such as ``../about/`` or ``/about/`` has no page to
+    be relative to. Our HTML always quotes attributes with ``"``, and text never contains a bare
+    ``"``."""
     def resolve(match: re.Match) -> str:
         url = urljoin(page_url, html_module.unescape(match.group(2)).strip())
         return f"{match.group(1)}{escape(url)}{match.group(3)}"

@@ -35,7 +35,8 @@ SITE_SETTINGS = frozenset(name for name in Site.__dataclass_fields__
 
 
 def settings_of(site: Site) -> str:
-    """Every field of the site but its issues and build date: title, base URL, categories, pages ..."""
+    """Every field of the site but its issues and build date: title, base URL, categories, pages ...
+    """
     return repr(tuple((name, getattr(site, name)) for name in sorted(SITE_SETTINGS)
                       if name in Site.__dataclass_fields__))
 
@@ -86,13 +87,15 @@ def paginate(items: tuple, per_page: int, base_url: str) -> list[Pager]:
 def site_path(target) -> str:
     """The site-relative URL of anything that has a page (or of a plain path)."""
     url_of = _URL_OF.get(type(target)) or next(
-        (url_of for kind, url_of in _URL_OF.items() if isinstance(target, kind)), None)  # subclasses: Markup
+        # subclasses: Markup
+        (url_of for kind, url_of in _URL_OF.items() if isinstance(target, kind)), None)
     if url_of is None:
         raise TypeError(f"no URL for {type(target).__name__}")
     return url_of(target)
 
 
-_URL_OF: dict[type, Callable[[Any], str]] = {  # by exact type: templates ask for URLs hundreds of times per page
+# by exact type: templates ask for URLs hundreds of times per page
+_URL_OF: dict[type, Callable[[Any], str]] = {
     str: lambda target: target,
     Paper: lambda paper: paper.page_url,
     PaperRecord: lambda record: record.paper.page_url,
@@ -125,8 +128,9 @@ def reading_minutes(issue: Issue) -> int:
 
 def make_environment(theme: Theme, site: Site, rendered: dict | None = None,
                      compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead (incremental.issues.prerender);
-    `compiled` keeps compiled templates for the next environment (`roundup serve`)."""
+    """The theme's templates with our filters. `rendered` holds Markdown rendered ahead
+    (incremental.issues.prerender); `compiled` keeps compiled templates for the next environment
+    (`roundup serve`)."""
     rendered = rendered if rendered is not None else {}  # text, or (text, page URL, indent)
 
     def markdown(text: str) -> Markup:
@@ -157,7 +161,11 @@ def make_environment(theme: Theme, site: Site, rendered: dict | None = None,
         links = name_links.get(name)
         if links is None:
             href = escape(base_path + author_url(name))
-            links = name_links[name] = (href, f'<a href="{href}">{escape(name)}</a>', f"<strong>{escape(name)}</strong>")
+            links = name_links[name] = (
+                href,
+                f'<a href="{href}">{escape(name)}</a>',
+                f"<strong>{escape(name)}</strong>",
+            )
         return links
 
     def author_links(names: tuple[str, ...], limit: int | None = None, current: str = "") -> Markup:
@@ -168,14 +176,17 @@ def make_environment(theme: Theme, site: Site, rendered: dict | None = None,
         links = paper_links.get(names)
         if links is None:
             links = paper_links[names] = [links_of(name) for name in names]
-        return Markup(", ".join(strong if href == current else link for href, link, strong in links[:limit]))
+        return Markup(
+            ", ".join(strong if href == current else link for href, link, strong in links[:limit])
+        )
 
     env.filters.update(
         author_links=author_links,
         url=lambda target: base_path + site_path(target),
         absolute=lambda target: site.base_url + site_path(target),
         author_url=lambda name: base_path + author_url(name),
-        category=site.category,  # a filter: Jinja calls a method (site.category(slug)) with far more ceremony
+        # a filter: Jinja calls a method (site.category(slug)) with far more ceremony
+        category=site.category,
         markdown=markdown,
         markdown_inline=render_inline,
         long_date=long_date,

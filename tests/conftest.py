@@ -34,7 +34,9 @@ def themed_content(target: Path, theme: str) -> Path:
     site_yaml = target / "site.yaml"
     text = site_yaml.read_text(encoding="utf-8")
     assert "\ntheme: default\n" in text, "the sample's site.yaml names its theme"
-    site_yaml.write_text(text.replace("\ntheme: default\n", f"\ntheme: {theme}\n"), encoding="utf-8")
+    site_yaml.write_text(
+        text.replace("\ntheme: default\n", f"\ntheme: {theme}\n"), encoding="utf-8"
+    )
     return target
 
 
@@ -46,7 +48,11 @@ def assert_site_link_resolves(site: Path, base_url: str, href: str) -> None:
     """An absolute link into the built site names an existing file, and its #fragment an element."""
     parts = urlsplit(href)
     relative = unquote(parts.path[len(urlsplit(base_url).path):])
-    target = site / relative / "index.html" if relative.endswith("/") or not relative else site / relative
+    target = (
+        site / relative / "index.html"
+        if relative.endswith("/") or not relative
+        else site / relative
+    )
     assert target.is_file(), href
     if parts.fragment:
         assert soup(target).find(id=parts.fragment) is not None, href

@@ -23,7 +23,15 @@ import pytest
 from conftest import ROOT, build, themed_content
 from generator.options import BuildOptions
 from generator.serve.server import DevServer
-from tools import CHROME_FLAGS, CHROMIUM, ISSUES_YAML, NODE_BIN, chromium_tab, require, served_folder
+from tools import (
+    CHROME_FLAGS,
+    CHROMIUM,
+    ISSUES_YAML,
+    NODE_BIN,
+    chromium_tab,
+    require,
+    served_folder,
+)
 
 THEMES = ("default", "classic")
 WIDTHS = (390, 1280)
@@ -45,7 +53,8 @@ PAGES = {
 }
 LIGHTHOUSE_PAGES = ("home", "issue", "paper")
 LIGHTHOUSE_FLOORS = {"accessibility": 0.95, "best-practices": 0.95, "seo": 0.95, "performance": 0.8}
-LIGHTHOUSE_TRIES = 3  # performance only: it depends on the machine's load, so the best of 3 runs counts
+# performance only: it depends on the machine's load, so the best of 3 runs counts
+LIGHTHOUSE_TRIES = 3
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "__tests__/axe.min.js"  # served beside the site: the pages' CSP allows no inline script
 SCREENSHOTS = ROOT / "site-screenshots"
@@ -77,7 +86,10 @@ def tab(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with chromium_tab(profile, WIDTHS[0], HEIGHTS[WIDTHS[0]]) as page:
         page.errors = []
-        page.on("console", lambda message: page.errors.append(message) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: page.errors.append(message) if message.type == "error" else None,
+        )
         page.on("pageerror", lambda error: page.errors.append(error))
         yield page
 
@@ -97,9 +109,12 @@ def visit(tab, served, kind: str, width: int) -> dict:
     response = tab.goto(url, wait_until="load")
     assert response is not None and response.status == (404 if kind == "404" else 200), url
     if kind == "search":
-        tab.wait_for_selector(".search-result-title a", timeout=10000)  # the index loads, then results
+        # the index loads, then results
+        tab.wait_for_selector(".search-result-title a", timeout=10000)
     tab.evaluate("document.fonts.ready")
-    scroll = tab.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    scroll = tab.evaluate(
+        "({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})"
+    )
     errors = []
     for error in tab.errors:
         text = getattr(error, "text", None) or str(error)
@@ -153,8 +168,9 @@ def test_dark_mode_text_has_enough_contrast(tab, served, kind):
             tab.wait_for_selector(".search-result-title a", timeout=10000)
         assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         tab.add_script_tag(url=base_url + AXE_URL)
-        violations = tab.evaluate("""async () => (await axe.run(document, {runOnly: ['color-contrast']}))
-            .violations.flatMap(v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary))""")
+        violations = tab.evaluate("""async () =>
+            (await axe.run(document, {runOnly: ['color-contrast']})).violations.flatMap(
+                v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary))""")
         SCREENSHOTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"{theme}-{kind}-390-dark.png"))
     finally:
@@ -165,7 +181,9 @@ def test_dark_mode_text_has_enough_contrast(tab, served, kind):
 def test_bibtex_copy_button_copies_the_entry(tab, served):
     """The paper page's script adds a button that puts the BibTeX entry on the clipboard."""
     theme, base_url = served
-    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    tab.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/")
+    )
     tab.set_viewport_size({"width": 1280, "height": 800})
     tab.goto(base_url + PAGES["paper"], wait_until="load")
     button = tab.get_by_role("button", name="Copy BibTeX")
@@ -225,16 +243,23 @@ def test_search_filters_narrow_the_results_by_category(tab, served):
                           f".startsWith('{everything} ')")
     narrowed = int(message.inner_text().split()[0])
     assert 0 < narrowed < everything
-    attention = {re.sub(r"v\d+$", "", str(p["arxiv"])) for issue in ISSUES_YAML.values() for p in issue["papers"]
-                 if p["category"] == "attention-models"}
+    attention = {
+        re.sub(r"v\d+$", "", str(p["arxiv"]))
+        for issue in ISSUES_YAML.values()
+        for p in issue["papers"]
+        if p["category"] == "attention-models"
+    }
     links = tab.locator(".search-result-title a")
     links.first.wait_for(timeout=10000)  # the count is shown before the results are loaded
     shown = [link.get_attribute("href") for link in links.all()]
     assert shown and all(href.split("/")[2] in attention for href in shown), shown
 
 
-def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, minimal_content, tmp_path):
-    """The live-reload script in a real browser: an edit reloads the page; an error draws the overlay."""
+def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(
+    tab, minimal_content, tmp_path
+):
+    """The live-reload script in a real browser: an edit reloads the page; an error draws the
+    overlay."""
     shutil.copytree(ROOT / "themes", tmp_path / "themes")
     server = DevServer(BuildOptions(content_dir=minimal_content, future=True), port=0)
     server.start()
@@ -245,7 +270,9 @@ def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, m
         issue = minimal_content / "issues" / "2024-01-07.yaml"
         original = issue.read_text()
         issue.write_text(original.replace("title: First issue", "title: Edited while open"))
-        tab.wait_for_function("() => document.querySelector('h1').textContent === 'Edited while open'", timeout=30000)
+        tab.wait_for_function(
+            "() => document.querySelector('h1').textContent === 'Edited while open'", timeout=30000
+        )
         issue.write_text(original.replace("date: 2024-01-07", "date: 2024-01-32"))
         overlay = tab.locator("#roundup-overlay pre")
         overlay.wait_for(timeout=30000)
@@ -257,18 +284,32 @@ def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, m
         assert colours == ["rgb(255, 255, 255)", "rgba(0, 0, 0, 0)",
                            "rgba(20, 20, 20, 0.96)"], colours
         issue.write_text(original)
-        tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
+        tab.wait_for_function(
+            "() => document.querySelector('h1').textContent === 'First issue'", timeout=30000
+        )
         assert tab.locator("#roundup-overlay").count() == 0
         # A template failing on one page: a page of its own, without the theme's stylesheet; its
         # message (the template's path has no hyphen after the temporary folder's) wraps on a phone.
         template = tmp_path / "themes" / "default" / "templates" / "paper.html"
-        template.write_text(template.read_text().replace("{% block content %}", "{% block content %}{{ paper.no_such }}", 1))
-        tab.wait_for_function("() => document.querySelector('h1').textContent === 'First issue'", timeout=30000)
+        template.write_text(
+            template.read_text().replace(
+                "{% block content %}", "{% block content %}{{ paper.no_such }}", 1
+            )
+        )
+        tab.wait_for_function(
+            "() => document.querySelector('h1').textContent === 'First issue'", timeout=30000
+        )
         tab.set_viewport_size({"width": 390, "height": 800})
         deadline = time.monotonic() + 30
-        while tab.goto(server.url + "papers/2401.00001/").status != 500 and time.monotonic() < deadline:
+        while (
+            tab.goto(server.url + "papers/2401.00001/").status != 500
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.2)
-        assert "paper.html:9: template: UndefinedError" in tab.locator("#roundup-overlay pre").inner_text()
+        assert (
+            "paper.html:9: template: UndefinedError"
+            in tab.locator("#roundup-overlay pre").inner_text()
+        )
         assert tab.evaluate("() => { const box = document.getElementById('roundup-overlay');"
                             " return box.scrollWidth <= box.clientWidth; }")
     finally:
@@ -281,7 +322,9 @@ def test_serve_reloads_the_open_page_after_an_edit_and_shows_a_broken_one(tab, m
 def test_lighthouse_scores(served, kind, tmp_path):
     chromium = require(CHROMIUM, "apt-get install -y chromium (Debian's build)")
     require("node", "Lighthouse 12 runs on Node.js 18 or 20")
-    lighthouse = require(NODE_BIN / "lighthouse", "run `npm ci` (lighthouse@12 is pinned in package.json)")
+    lighthouse = require(
+        NODE_BIN / "lighthouse", "run `npm ci` (lighthouse@12 is pinned in package.json)"
+    )
     theme, base_url = served
     url = base_url + PAGES[kind]
     env = {**os.environ, "CHROME_PATH": chromium}
@@ -289,9 +332,20 @@ def test_lighthouse_scores(served, kind, tmp_path):
     for attempt in range(LIGHTHOUSE_TRIES):
         report_path = tmp_path / f"lighthouse-{attempt}.json"
         result = subprocess.run(
-            [lighthouse, url, "--only-categories=accessibility,best-practices,seo,performance",
-             f"--chrome-flags={' '.join(CHROME_FLAGS)}", "--output=json", f"--output-path={report_path}",
-             "--quiet"], env=env, capture_output=True, text=True, timeout=240)
+            [
+                lighthouse,
+                url,
+                "--only-categories=accessibility,best-practices,seo,performance",
+                f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+                "--output=json",
+                f"--output-path={report_path}",
+                "--quiet",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         report = json.loads(report_path.read_text(encoding="utf-8"))
         assert not report.get("runtimeError"), report["runtimeError"]
@@ -314,5 +368,8 @@ def performance(report: dict) -> float:
 def failing_audits(report: dict, category: str) -> list[str]:
     """The audits that cost a Lighthouse category points."""
     refs = [ref["id"] for ref in report["categories"][category]["auditRefs"] if ref.get("weight")]
-    return [f"{ref} ({report['audits'][ref].get('displayValue', '')})".replace(" ()", "") for ref in refs
-            if report["audits"][ref].get("score") is not None and report["audits"][ref]["score"] < 1]
+    return [
+        f"{ref} ({report['audits'][ref].get('displayValue', '')})".replace(" ()", "")
+        for ref in refs
+        if report["audits"][ref].get("score") is not None and report["audits"][ref]["score"] < 1
+    ]

@@ -1,4 +1,5 @@
-"""`roundup build` output: a progress bar only on a terminal, -q for errors only, -v for every file."""
+"""`roundup build` output: a progress bar only on a terminal, -q for errors only, -v for every file.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ class Terminal(io.StringIO):
 
 
 def test_not_a_terminal_no_progress_and_one_summary_line(tmp_path):
-    result = run_cli("build", "--content", str(FIXTURES / "minimal"), "--output", str(tmp_path / "site"))
+    result = run_cli(
+        "build", "--content", str(FIXTURES / "minimal"), "--output", str(tmp_path / "site")
+    )
     assert result.exit_code == 0
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
@@ -29,7 +32,8 @@ def test_quiet_prints_nothing_but_errors(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "minimal", content)
     issue = content / "issues" / "2024-01-07.yaml"
-    issue.write_text(issue.read_text().replace("summary: It is fast.", "summary: TODO"))  # a warning
+    # a warning
+    issue.write_text(issue.read_text().replace("summary: It is fast.", "summary: TODO"))
     result = run_cli("build", "-q", "--content", str(content), "--output", str(tmp_path / "site"))
     assert result.exit_code == 0
     assert (result.stdout, result.stderr) == ("", "")
@@ -43,7 +47,9 @@ def test_the_installed_command_flushes_its_output_and_keeps_its_exit_status(tmp_
     """`roundup` ends its process at once after a command (generator.cli.run): nothing it printed
     may be lost, and the exit status is the command's."""
     def roundup(*args: str) -> subprocess.CompletedProcess:
-        environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+        environment = {
+            name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"
+        }
         return subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", *args],
                               capture_output=True, text=True, timeout=120, env=environment)
 
@@ -52,21 +58,39 @@ def test_the_installed_command_flushes_its_output_and_keeps_its_exit_status(tmp_
     built = roundup("build", "-v", "--content", str(content), "--output", str(tmp_path / "site"))
     assert built.returncode == 0, built.stderr
     lines = built.stdout.splitlines()  # every file written, then the summary: all of it arrives
-    assert f"  wrote {tmp_path / 'site'}/papers/2401.00001/index.html" in lines and lines[-1].startswith("Built ")
+    assert f"  wrote {tmp_path / 'site'}/papers/2401.00001/index.html" in lines and lines[
+        -1
+    ].startswith("Built ")
     issue = content / "issues" / "2024-01-07.yaml"
     issue.write_text(issue.read_text().replace("date: 2024-01-07", "date: 2024-01-32"))
     failed = roundup("build", "--content", str(content), "--output", str(tmp_path / "site"))
     assert failed.returncode == 1
-    assert "2024-01-07.yaml:" in failed.stderr and "date: '2024-01-32' is not a valid date" in failed.stderr
+    assert (
+        "2024-01-07.yaml:" in failed.stderr
+        and "date: '2024-01-32' is not a valid date" in failed.stderr
+    )
     assert roundup("build", "--no-such-option").returncode == 2  # click's usage error
     assert roundup("--version").stdout.startswith("roundup, version")
 
 
 def test_output_piped_into_a_reader_that_stops_early_is_no_error(tmp_path):
     """`roundup build -v | head -1`: the site is built, and no "unexpected BrokenPipeError"."""
-    command = subprocess.Popen([sys.executable, "-c", "from generator.cli import run; run()", "build", "-v",
-                                "--content", str(FIXTURES / "minimal"), "--output", str(tmp_path / "site")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from generator.cli import run; run()",
+            "build",
+            "-v",
+            "--content",
+            str(FIXTURES / "minimal"),
+            "--output",
+            str(tmp_path / "site"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     command.stdout.close()  # before the list of files is written
     errors = command.stderr.read()
     assert command.wait(timeout=120) == 1 and errors == ""
@@ -78,7 +102,9 @@ def test_verbose_lists_every_file_written(tmp_path):
     result = run_cli("build", "-v", "--content", str(FIXTURES / "minimal"), "--output", str(output))
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    written = sorted(path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file())
+    written = sorted(
+        path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file()
+    )
     assert lines[:-1] == [f"  wrote {output}/{path}" for path in written]
     assert lines[-1].startswith("Built ")
 

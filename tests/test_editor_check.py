@@ -50,8 +50,10 @@ def test_the_shipped_sample_content_has_no_warnings_even_with_strict():
 
 def test_a_paper_featured_in_an_earlier_issue_is_a_warning(content):
     edit(SECOND, "    revisit: true  # featured again on purpose\n", "")
-    assert_warning(f"{SECOND}:11: warning: papers[1]: '2401.00001' was already featured in {FIRST}:6 "
-                   "(expected a paper not featured before, or 'revisit: true' to feature it again on purpose)")
+    assert_warning(
+        f"{SECOND}:11: warning: papers[1]: '2401.00001' was already featured in {FIRST}:6 "
+        "(expected a paper not featured before, or 'revisit: true' to feature it again on purpose)"
+    )
 
 
 def test_revisit_true_silences_it_and_must_be_true_or_false(content):
@@ -59,15 +61,21 @@ def test_revisit_true_silences_it_and_must_be_true_or_false(content):
     edit(SECOND, "revisit: true", "revisit: often")
     result = check()
     assert result.exit_code == 1
-    assert f"{SECOND}:15: papers[1].revisit: 'often' is not true or false (expected true or false)" \
+    assert (
+        f"{SECOND}:15: papers[1].revisit: 'often' is not true or false (expected true or false)"
         in result.stderr
+    )
 
 
 def test_a_paper_without_arxiv_id_featured_again_is_named_by_its_title(content):
-    Path(SECOND).write_text(Path(SECOND).read_text() + "  - title: An Efficient Paper\n    category: efficiency\n"
-                            "    url: https://example.com/efficient\n    summary: Again.\n")
-    assert_warning(f"{SECOND}:16: warning: papers[2]: 'An Efficient Paper' was already featured in {FIRST}:13 "
-                   "(expected a paper not featured before, or 'revisit: true' to feature it again on purpose)")
+    Path(SECOND).write_text(
+        Path(SECOND).read_text() + "  - title: An Efficient Paper\n    category: efficiency\n"
+        "    url: https://example.com/efficient\n    summary: Again.\n"
+    )
+    assert_warning(
+        f"{SECOND}:16: warning: papers[2]: 'An Efficient Paper' was already featured in {FIRST}:13 "
+        "(expected a paper not featured before, or 'revisit: true' to feature it again on purpose)"
+    )
 
 
 def test_a_placeholder_summary_is_a_warning(content):
@@ -79,16 +87,21 @@ def test_a_placeholder_summary_is_a_warning(content):
 def test_a_category_with_no_papers_is_a_warning(content):
     edit("content/site.yaml", "  - {slug: efficiency, name: Efficiency}",
          "  - {slug: efficiency, name: Efficiency}\n  - {slug: robotics, name: Robotics}")
-    assert_warning("content/site.yaml:8: warning: categories[2]: 'robotics' has no papers in any issue "
-                   "(expected at least one paper in it, or remove the category)")
+    assert_warning(
+        "content/site.yaml:8: warning: categories[2]: 'robotics' has no papers in any issue "
+        "(expected at least one paper in it, or remove the category)"
+    )
 
 
 def test_a_link_that_is_not_https_is_a_warning_and_the_paper_is_still_built(content, tmp_path):
     edit(SECOND, "https://github.com/example/fast", "http://github.com/example/fast")
-    assert_warning(f"{SECOND}:9: warning: papers[0].links.code: 'http://github.com/example/fast' is not https "
-                   "(expected an https:// link)")
+    assert_warning(
+        f"{SECOND}:9: warning: papers[0].links.code: 'http://github.com/example/fast' is not https "
+        "(expected an https:// link)"
+    )
     result = check()
-    assert result.stdout == "OK: 2 issues, 4 papers, 0 pages are valid.\n"  # a warning drops nothing
+    # a warning drops nothing
+    assert result.stdout == "OK: 2 issues, 4 papers, 0 pages are valid.\n"
     build(content, tmp_path / "site")
     assert (tmp_path / "site" / "papers" / "2401.00003" / "index.html").is_file()
 
@@ -117,13 +130,18 @@ def test_arxiv_ids_with_the_wrong_number_of_digits_for_their_month_are_refused(c
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_check_after_a_build_validates_again_only_the_issues_edited_since(content, monkeypatch):
     import generator.content.site
 
-    edit(FIRST, "summary: It is fast.", "summary: TODO")  # a warning of the issue itself, kept in the cache
+    # a warning of the issue itself, kept in the cache
+    edit(FIRST, "summary: It is fast.", "summary: TODO")
     expected = check()
     assert expected.exit_code == 0 and "still a placeholder" in expected.stderr
     build(content, Path("site"))  # the default output folder, whose cache check reads
@@ -139,13 +157,20 @@ def test_check_after_a_build_validates_again_only_the_issues_edited_since(conten
     before = snapshot(cache)
     result = check()
     assert validated == []
-    assert (result.exit_code, result.stdout, result.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        expected.exit_code,
+        expected.stdout,
+        expected.stderr,
+    )
 
     edit(SECOND, "revisit: true", "revisit: often")
     result = check()
     assert validated == [SECOND]
     assert result.exit_code == 1
-    assert f"{SECOND}:15: papers[1].revisit: 'often' is not true or false (expected true or false)" in result.stderr
+    assert (
+        f"{SECOND}:15: papers[1].revisit: 'often' is not true or false (expected true or false)"
+        in result.stderr
+    )
     assert "still a placeholder" in result.stderr  # FIRST's warning, from the cache
     assert snapshot(cache) == before  # check writes nothing, not even the cache
 
@@ -154,7 +179,9 @@ def test_email_after_a_build_reads_the_validated_issues_from_the_cache(content, 
     import generator.content.site
 
     build(content, Path("site"))
-    monkeypatch.setattr(generator.content.site, "validate_issue", lambda *args: pytest.fail("validated again"))
+    monkeypatch.setattr(
+        generator.content.site, "validate_issue", lambda *args: pytest.fail("validated again")
+    )
     result = run_cli("email", "2024-01-14", "--content", "content", "--text")
     assert result.exit_code == 0, result.stderr
     assert "2401.00003" in result.stdout

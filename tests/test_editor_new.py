@@ -57,8 +57,10 @@ def test_new_refuses_to_overwrite(workdir):
     before = path.read_text()
     result = run_cli("new", "--date", "2024-01-14")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {path} already exists; it was not overwritten (choose another --date, "
-                             "or edit that file); nothing was changed\n")
+    assert result.stderr == (
+        f"Error: {path} already exists; it was not overwritten (choose another --date, "
+        "or edit that file); nothing was changed\n"
+    )
     assert path.read_text() == before
 
 
@@ -116,9 +118,12 @@ def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
     sources = []
     for week in range(40):
         date = dt.date(2024, 1, 7) + dt.timedelta(weeks=week)
-        text = (f"title: Week {week}\ndate: {date}\nsummary: s\n"
-                + (f"number: {week + 100}\n" if week % 3 == 0 else "")
-                + f"papers:\n  - title: P\n    arxiv: \"2401.{week:05d}\"\n    category: c\n    summary: s\n")
+        text = (
+            f"title: Week {week}\ndate: {date}\nsummary: s\n"
+            + (f"number: {week + 100}\n" if week % 3 == 0 else "")
+            + f'papers:\n  - title: P\n    arxiv: "2401.{week:05d}"\n    category: c\n    summary: '
+              's\n'
+        )
         if week == 37:  # a file that does not parse: its arXiv lines still count, it has no date
             text = text.replace("papers:\n", "papers: [\n")
         sources.append(Source(f"content/issues/{date}.yaml", text))
@@ -127,7 +132,8 @@ def test_ten_years_of_issues_are_read_on_every_core_in_order(monkeypatch):
     assert len(dates) == 39 and dates[0] == IssueDate("2024-01-07", dt.date(2024, 1, 7), 100)
     assert dates[-1] == IssueDate("2024-10-06", dt.date(2024, 10, 6), 139)  # week 39, in order
     assert "2024-09-22" not in [issue.slug for issue in dates]  # week 37
-    assert featured["2401.00037"] == [Featured("content/issues/2024-09-22.yaml", 6)]  # its arxiv line
+    # its arxiv line
+    assert featured["2401.00037"] == [Featured("content/issues/2024-09-22.yaml", 6)]
     assert featured["2401.00039"] == [Featured("content/issues/2024-10-06.yaml", 6)]  # its paper
     monkeypatch.setenv("ROUNDUP_JOBS", "1")
     assert (parse_issue_dates(sources), find_featured(sources)) == (dates, featured)
@@ -138,11 +144,16 @@ def test_after_a_build_new_reads_the_dates_of_unchanged_issues_from_its_cache(wo
 
     assert run_cli("build", "-q").exit_code == 0  # into site/, the folder whose cache `new` reads
     edited = Path("content/issues/2024-01-07.yaml")
-    edited.write_text(edited.read_text().replace("summary: The first issue.", "summary: The first one."))
+    edited.write_text(
+        edited.read_text().replace("summary: The first issue.", "summary: The first one.")
+    )
     parsed = []
     real_issue_date = generator.editor.new_issue._issue_date
-    monkeypatch.setattr(generator.editor.new_issue, "_issue_date", lambda source: parsed.append(source.path)
-                        or real_issue_date(source))
+    monkeypatch.setattr(
+        generator.editor.new_issue,
+        "_issue_date",
+        lambda source: parsed.append(source.path) or real_issue_date(source),
+    )
     result = run_cli("new")
     assert result.exit_code == 0, result.stderr
     assert parsed == [str(edited)]  # the latest issue, 2024-01-14, came from the cache

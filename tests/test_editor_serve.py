@@ -229,7 +229,9 @@ def test_a_template_that_fails_on_one_page_says_so_on_that_page(server, tmp_path
     )
     code, page, _ = get(server.url + "papers/2401.00001/")
     overlay = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay pre")
-    assert code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
+    assert (
+        code == 500 and "UndefinedError" in overlay.get_text() and "nothing" in overlay.get_text()
+    )
     # the template's file and line, from the working folder as content files are
     assert overlay.get_text().startswith(f"{template.relative_to(Path.cwd())}:9: template: ")
     heading = BeautifulSoup(page, "html.parser").select_one("#roundup-overlay strong").get_text()

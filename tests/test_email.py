@@ -114,10 +114,14 @@ def test_every_link_and_image_is_absolute_and_the_site_links_resolve(sample_site
 
 def test_markdown_links_and_images_become_absolute(minimal_content, tmp_path):
     issue = minimal_content / "issues" / "2024-01-07.yaml"
-    issue.write_text(issue.read_text(encoding="utf-8").replace(
-        "intro: Welcome to the **first** issue.",
-        "intro: 'Welcome. See [about](/about/), [the second](../2024-01-14/) and ![logo](logo.png).'"),
-        encoding="utf-8")
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace(
+            "intro: Welcome to the **first** issue.",
+            "intro: 'Welcome. See [about](/about/), [the second](../2024-01-14/) and "
+            "![logo](logo.png).'",
+        ),
+        encoding="utf-8",
+    )
     build(minimal_content, tmp_path / "site")
     page = email_html(tmp_path / "site", "2024-01-07")
     hrefs = {a["href"] for a in page.find_all("a", href=True)}
@@ -149,7 +153,8 @@ def test_preheader_view_in_browser_toc_and_papers_by_category(sample_site):
 
 
 def sent_html(content: Path, slug: str) -> BeautifulSoup:
-    """What `roundup email` prints to paste into the mail service: the only copy with the placeholder."""
+    """What `roundup email` prints to paste into the mail service: the only copy with the
+    placeholder."""
     result = run_cli("email", slug, "--content", str(content))
     assert result.exit_code == 0, result.stderr
     return BeautifulSoup(result.stdout, "html.parser")
@@ -169,21 +174,35 @@ def test_the_footer_has_the_unsubscribe_placeholder():
 
 def test_the_unsubscribe_placeholder_is_configurable(minimal_content, tmp_path):
     site_yaml = minimal_content / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + 'email: {unsubscribe: "{{ unsubscribe_url }}"}\n',
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8") + 'email: {unsubscribe: "{{ unsubscribe_url }}"}\n',
+        encoding="utf-8",
+    )
     footer = sent_html(minimal_content, "2024-01-07").select_one("td.footer")
     assert footer.find("a", string="Unsubscribe")["href"] == "{{ unsubscribe_url }}"  # Buttondown's
     assert "Unsubscribe: {{ unsubscribe_url }}" in sent_text(minimal_content, "2024-01-07")
 
 
-@pytest.mark.parametrize("settings, message", [
-    ('email: {unsubscribe: "javascript:alert(1)"}',
-     "email.unsubscribe: 'javascript:alert(1)' is not an unsubscribe link (expected your mail service's placeholder "
-     'such as "*|UNSUB|*" or "{{ unsubscribe_url }}", or an https:// or mailto: link)'),
-    ("email: {unsub: x}", "email.unsub: unknown field; did you mean 'unsubscribe'? (expected one of: unsubscribe)"),
-    ("email: yes", "email: is true/false (expected a mapping of name: value)"),
-])
-def test_bad_email_settings_are_reported_with_their_line(minimal_content, monkeypatch, settings, message):
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (
+            'email: {unsubscribe: "javascript:alert(1)"}',
+            "email.unsubscribe: 'javascript:alert(1)' is not an unsubscribe link (expected your "
+            "mail service's placeholder "
+            'such as "*|UNSUB|*" or "{{ unsubscribe_url }}", or an https:// or mailto: link)',
+        ),
+        (
+            "email: {unsub: x}",
+            "email.unsub: unknown field; did you mean 'unsubscribe'? (expected one of: "
+            "unsubscribe)",
+        ),
+        ("email: yes", "email: is true/false (expected a mapping of name: value)"),
+    ],
+)
+def test_bad_email_settings_are_reported_with_their_line(
+    minimal_content, monkeypatch, settings, message
+):
     site_yaml = minimal_content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + settings + "\n", encoding="utf-8")
     monkeypatch.chdir(minimal_content.parent)
@@ -246,15 +265,19 @@ def test_roundup_email_names_an_unknown_issue_and_previews_drafts(minimal_conten
                                      "(expected one of: 2024-01-07, 2024-01-14)")
     (minimal_content / "issues" / "2024-01-21.yaml").write_text(
         "title: Draft issue\ndate: 2024-01-21\ndraft: true\npapers:\n"
-        "  - {title: Draft Paper, category: reasoning, arxiv: '2401.00099', summary: Not yet.}\n", encoding="utf-8")
+        "  - {title: Draft Paper, category: reasoning, arxiv: '2401.00099', summary: Not yet.}\n",
+        encoding="utf-8",
+    )
     draft = run_cli("email", "2024-01-21", "--text", "--content", str(minimal_content))
     assert draft.exit_code == 0 and "1.1 Draft Paper" in draft.stdout
 
 
 def test_roundup_email_reports_content_problems_without_a_traceback(minimal_content):
     issue = minimal_content / "issues" / "2024-01-07.yaml"
-    issue.write_text(issue.read_text(encoding="utf-8").replace("date: 2024-01-07", "date: 2024-01-32"),
-                     encoding="utf-8")
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace("date: 2024-01-07", "date: 2024-01-32"),
+        encoding="utf-8",
+    )
     result = run_cli("email", "2024-01-07", "--content", str(minimal_content))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "date: '2024-01-32' is not a valid date" in result.stderr

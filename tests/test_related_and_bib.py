@@ -18,7 +18,8 @@ from generator.related import find_related_ids, update_related
 # --- related papers -------------------------------------------------------------------------------
 
 def sample_papers() -> list[dict]:
-    """Each paper as in its newest issue, newest first (issue order within an issue), from the YAML."""
+    """Each paper as in its newest issue, newest first (issue order within an issue), from the YAML.
+    """
     seen: dict[str, dict] = {}
     for slug in sorted(ISSUES_YAML, reverse=True):
         for paper in ISSUES_YAML[slug]["papers"]:
@@ -27,38 +28,57 @@ def sample_papers() -> list[dict]:
 
 
 def issue_order(papers: list[dict]) -> list[dict]:
-    """Issue pages group papers by category in site.yaml order: that is the order 'newest first' means."""
-    return sorted(papers, key=lambda p: (-int(p["issue"].replace("-", "")), CATEGORY_ORDER.index(p["category"])))
+    """Issue pages group papers by category in site.yaml order: that is the order 'newest first'
+    means."""
+    return sorted(
+        papers,
+        key=lambda p: (-int(p["issue"].replace("-", "")), CATEGORY_ORDER.index(p["category"])),
+    )
 
 
 def expected_related(papers: list[dict], index: int) -> list[str]:
-    """The rule, brute force: a point per shared tag and for the same category; best scores, then the
-    papers closest in time (the newer on a tie); shown newest first."""
+    """The rule, brute force: a point per shared tag and for the same category; best scores, then
+    the papers closest in time (the newer on a tie); shown newest first."""
     me = papers[index]
     scored = []
     for other_index, other in enumerate(papers):
         if other_index == index:
             continue
-        score = len(set(me.get("tags", [])) & set(other.get("tags", []))) + (me["category"] == other["category"])
+        score = len(set(me.get("tags", [])) & set(other.get("tags", []))) + (
+            me["category"] == other["category"]
+        )
         if score:
             scored.append((-score, abs(other_index - index), other_index))
     best = sorted(scored)[:5]
-    return [arxiv_id(papers[other_index]) for _, _, other_index in sorted(best, key=lambda item: item[2])]
+    return [
+        arxiv_id(papers[other_index])
+        for _, _, other_index in sorted(best, key=lambda item: item[2])
+    ]
 
 
-def brute_force_related(order: tuple[str, ...], groups: dict[str, tuple]) -> dict[str, tuple[str, ...]]:
+def brute_force_related(
+    order: tuple[str, ...], groups: dict[str, tuple]
+) -> dict[str, tuple[str, ...]]:
     """The rule as in expected_related, over ids with (category, tags) groups."""
     related = {}
     for index, paper in enumerate(order):
-        scored = sorted((-len(set(groups[paper]) & set(groups[other])), abs(other_index - index), other_index)
-                        for other_index, other in enumerate(order) if other != paper and set(groups[paper]) & set(groups[other]))
-        related[paper] = tuple(order[other_index] for other_index in sorted(item[2] for item in scored[:5]))
+        scored = sorted(
+            (-len(set(groups[paper]) & set(groups[other])), abs(other_index - index), other_index)
+            for other_index, other in enumerate(order)
+            if other != paper and set(groups[paper]) & set(groups[other])
+        )
+        related[paper] = tuple(
+            order[other_index] for other_index in sorted(item[2] for item in scored[:5])
+        )
     return related
 
 
 def random_groups(rng: random.Random) -> tuple:
     # few categories and tags: many ties, so closeness decides often
-    return (("category", rng.choice("abc")), *(("tag", tag) for tag in rng.sample("tuvwxyz", rng.randint(0, 3))))
+    return (
+        ("category", rng.choice("abc")),
+        *(("tag", tag) for tag in rng.sample("tuvwxyz", rng.randint(0, 3))),
+    )
 
 
 def an_edit_of(rng: random.Random, order: tuple[str, ...], groups: dict[str, tuple], serial: int):
@@ -79,8 +99,8 @@ def an_edit_of(rng: random.Random, order: tuple[str, ...], groups: dict[str, tup
 
 @pytest.mark.parametrize("seed", range(40))
 def test_related_papers_updated_after_an_edit_equal_those_found_from_scratch(seed):
-    """update_related (what `roundup serve` and `roundup build` use after an edit) gives what finding
-    every paper's related papers again gives, edit after edit."""
+    """update_related (what `roundup serve` and `roundup build` use after an edit) gives what
+    finding every paper's related papers again gives, edit after edit."""
     rng = random.Random(seed)
     order = tuple(f"p{number}" for number in range(rng.randint(5, 60)))
     groups = {paper: random_groups(rng) for paper in order}
@@ -98,7 +118,9 @@ def test_related_papers_updated_after_an_edit_equal_those_found_from_scratch(see
         for paper, bounds in updated.reach.items():
             assert (bounds is None) == (fresh.reach[paper] is None), paper
             if bounds is not None:
-                assert bounds[0] >= fresh.reach[paper][0] and bounds[1] <= fresh.reach[paper][1], paper
+                assert bounds[0] >= fresh.reach[paper][0] and bounds[1] <= fresh.reach[paper][1], (
+                    paper
+                )
         state = updated
 
 
@@ -116,8 +138,9 @@ def test_related_papers_share_tags_or_category_best_first_shown_newest_first(sam
     for index, paper in enumerate(papers):
         page = soup(sample_site / "papers" / arxiv_id(paper) / "index.html")
         shown = [a["href"] for a in page.select(".related-list li > a")]
-        assert shown == [f"{BASE_PATH}papers/{paper_id}/" for paper_id in expected_related(papers, index)], \
-            paper["title"]
+        assert shown == [
+            f"{BASE_PATH}papers/{paper_id}/" for paper_id in expected_related(papers, index)
+        ], paper["title"]
         assert f"{BASE_PATH}papers/{arxiv_id(paper)}/" not in shown
 
 
@@ -127,7 +150,8 @@ def test_related_papers_show_their_issue_and_the_shared_tags(sample_site):
     assert len(items) == 5
     first = items[0].select_one(".meta").get_text(" ", strip=True)
     assert first.startswith("Issue 2 · August 17, 2025") and "#quantization" in first
-    assert page.select_one("section.related")["data-pagefind-ignore"] is not None  # not searched as this paper
+    # not searched as this paper
+    assert page.select_one("section.related")["data-pagefind-ignore"] is not None
 
 
 def test_a_paper_with_nothing_in_common_has_no_related_section(minimal_content, tmp_path):
@@ -159,8 +183,16 @@ def test_each_issue_offers_a_bib_of_all_its_papers(sample_site, slug):
 
 
 def test_bib_keys_of_papers_alike_differ_by_their_own_id():
-    papers = [Paper(title="Attention Is All", category="x", summary="s", authors=("Ann Lee",), arxiv=f"2401.0000{n}")
-              for n in range(3)]
+    papers = [
+        Paper(
+            title="Attention Is All",
+            category="x",
+            summary="s",
+            authors=("Ann Lee",),
+            arxiv=f"2401.0000{n}",
+        )
+        for n in range(3)
+    ]
     bib = render_bibliography(papers)
     assert re.findall(r"^@misc\{([^,]+),$", bib, flags=re.M) == \
         ["leeattention-2401.00000", "leeattention-2401.00001", "leeattention-2401.00002"]

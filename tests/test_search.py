@@ -36,7 +36,8 @@ def test_every_page_but_the_search_page_has_a_search_box_that_works_without_java
         assert form["action"] == f"{BASE_PATH}search/" and form["method"] == "get"
         field = form.select_one("input[name=q]")
         assert field["type"] == "search"
-        assert page.select_one(f'label[for="{field["id"]}"]').get_text(strip=True)  # a name for screen readers
+        # a name for screen readers
+        assert page.select_one(f'label[for="{field["id"]}"]').get_text(strip=True)
         assert form.select_one("button[type=submit]").get_text(strip=True) == "Search"
 
 
@@ -78,8 +79,13 @@ def test_paper_pages_carry_filters_and_the_issue_link_and_leave_out_the_noise(sa
     assert meta["href"] == f"{BASE_PATH}issues/2025-08-17/#paper-2406.05981"
     assert meta["data-label"] == "Issue 2 · August 17, 2025 · 3.1"
     ignored = body.select("[data-pagefind-ignore]")
-    assert {next(iter(e.get("class", [])), e.name) for e in ignored} >= {"paper-links", "related", "section"}
-    assert any(e.select_one("pre.bibtex") for e in ignored)  # the BibTeX entry repeats title and authors
+    assert {next(iter(e.get("class", [])), e.name) for e in ignored} >= {
+        "paper-links",
+        "related",
+        "section",
+    }
+    # the BibTeX entry repeats title and authors
+    assert any(e.select_one("pre.bibtex") for e in ignored)
 
 
 # --- the index ------------------------------------------------------------------------------------
@@ -99,10 +105,16 @@ def test_the_index_holds_every_paper_page_and_the_ui_files(sample_site):
 def test_the_index_is_the_same_bytes_on_every_build(tmp_path):
     build(SAMPLE_CONTENT, tmp_path / "one")
     build(SAMPLE_CONTENT, tmp_path / "two", "--no-cache")
-    one = {p.relative_to(tmp_path / "one").as_posix(): p.read_bytes() for p in (tmp_path / "one" / "pagefind").rglob("*")
-           if p.is_file()}
-    two = {p.relative_to(tmp_path / "two").as_posix(): p.read_bytes() for p in (tmp_path / "two" / "pagefind").rglob("*")
-           if p.is_file()}
+    one = {
+        p.relative_to(tmp_path / "one").as_posix(): p.read_bytes()
+        for p in (tmp_path / "one" / "pagefind").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two").as_posix(): p.read_bytes()
+        for p in (tmp_path / "two" / "pagefind").rglob("*")
+        if p.is_file()
+    }
     assert len(one) > 10 and one == two
 
 
@@ -126,19 +138,27 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_an_incremental_build_indexes_again_only_when_a_paper_page_changed(minimal_content, tmp_path, counted_runs):
+def test_an_incremental_build_indexes_again_only_when_a_paper_page_changed(
+    minimal_content, tmp_path, counted_runs
+):
     site = tmp_path / "site"
     build(minimal_content, site)
     assert len(counted_runs) == 1
     files = {p: p.stat().st_mtime_ns for p in (site / "pagefind").rglob("*") if p.is_file()}
 
     build(minimal_content, site)  # nothing changed
-    edit(minimal_content / "issues" / "2024-01-07.yaml", "intro: Welcome", "intro: Hello and welcome")
+    edit(
+        minimal_content / "issues" / "2024-01-07.yaml", "intro: Welcome", "intro: Hello and welcome"
+    )
     build(minimal_content, site)  # only the issue page (and feeds) changed: paper pages did not
     assert len(counted_runs) == 1
     assert {p: p.stat().st_mtime_ns for p in (site / "pagefind").rglob("*") if p.is_file()} == files
 
-    edit(minimal_content / "issues" / "2024-01-07.yaml", "summary: It is fast.", "summary: It is fast as zebras.")
+    edit(
+        minimal_content / "issues" / "2024-01-07.yaml",
+        "summary: It is fast.",
+        "summary: It is fast as zebras.",
+    )
     build(minimal_content, site)
     assert len(counted_runs) == 2
     fragments = b"".join(p.read_bytes() for p in (site / "pagefind" / "fragment").iterdir())
@@ -155,10 +175,14 @@ def test_without_pagefind_the_build_succeeds_with_one_note_and_no_index(minimal_
     site = tmp_path / "site"
     build(minimal_content, site)
     assert (site / "pagefind").is_dir()
-    result = build(minimal_content, site, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    result = build(
+        minimal_content, site, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")}
+    )
     notes = [line for line in result.stderr.splitlines() if "search" in line.lower()]
-    assert notes == ["search: note: the Pagefind binary was not found, so the site has no search index "
-                     "(pip install 'pagefind[bin]')"]
+    assert notes == [
+        "search: note: the Pagefind binary was not found, so the site has no search index "
+        "(pip install 'pagefind[bin]')"
+    ]
     assert not (site / "pagefind").exists()  # the old index is gone with the tool
     assert (site / SEARCH).is_file()
     build(minimal_content, site)  # installed again: indexed again
@@ -172,7 +196,10 @@ def test_a_failing_pagefind_fails_the_build_with_its_message(minimal_content, tm
     result = run_cli("build", "--content", str(minimal_content), "--output", str(tmp_path / "site"),
                      env={"PAGEFIND_BINARY_PATH": str(failing)})
     assert result.exit_code == 1
-    assert "search index could not be made (pagefind exited with status 3): Error: something broke" in result.stderr
+    assert (
+        "search index could not be made (pagefind exited with status 3): Error: something broke"
+        in result.stderr
+    )
     build(minimal_content, tmp_path / "site")  # and the next build, with Pagefind working, recovers
     assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
 
@@ -181,8 +208,10 @@ def test_a_site_without_papers_has_no_index(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "minimal", content)
     for issue in (content / "issues").iterdir():
-        issue.write_text(issue.read_text(encoding="utf-8").replace("draft: false", "") + "draft: true\n",
-                         encoding="utf-8")
+        issue.write_text(
+            issue.read_text(encoding="utf-8").replace("draft: false", "") + "draft: true\n",
+            encoding="utf-8",
+        )
     site = tmp_path / "site"
     build(content, site)
     assert not (site / "pagefind").exists() and (site / SEARCH).is_file()
@@ -192,16 +221,25 @@ def test_cbor_reads_and_writes_pagefind_index_files_unchanged(sample_site):
     import gzip
 
     from generator.search import cbor
-    files = [*(sample_site / "pagefind").glob("*.pf_meta"), *(sample_site / "pagefind" / "filter").iterdir(),
-             *(sample_site / "pagefind" / "index").iterdir()]
+
+    files = [
+        *(sample_site / "pagefind").glob("*.pf_meta"),
+        *(sample_site / "pagefind" / "filter").iterdir(),
+        *(sample_site / "pagefind" / "index").iterdir(),
+    ]
     assert len(files) >= 5
     for path in files:
         data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
         assert cbor.dumps(cbor.loads(data)) == data, path.name
     # maps keep their order; tags and simple values (here a float, true and null) are kept as read
-    sample = bytes.fromhex("a2616101616282f5f6") + bytes.fromhex("c11a514b67b0") + bytes.fromhex("fb3ff8000000000000")
+    sample = (
+        bytes.fromhex("a2616101616282f5f6")
+        + bytes.fromhex("c11a514b67b0")
+        + bytes.fromhex("fb3ff8000000000000")
+    )
     items = cbor.loads(bytes.fromhex("83") + sample)
     assert items[0] == cbor.Map([("a", 1), ("b", [cbor.Raw(b"\xf5"), cbor.Raw(b"\xf6")])])
     assert cbor.dumps(items) == bytes.fromhex("83") + sample
-    assert cbor.dumps([-1, -500, 2 ** 40, b"\x00", "é"]) == bytes.fromhex("85" "20" "3901f3" "1b0000010000000000"
-                                                                          "4100" "62c3a9")
+    assert cbor.dumps([-1, -500, 2**40, b"\x00", "é"]) == bytes.fromhex(
+        "85203901f31b0000010000000000410062c3a9"
+    )

@@ -12,8 +12,16 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from conftest import SAMPLE_CONTENT, build, soup
-from tools import (BASE_PATH, CATEGORY_NAMES, CATEGORY_ORDER, ISSUE_SLUGS, ISSUES_YAML, JUNE, arxiv_id,
-                   html_pages)
+from tools import (
+    BASE_PATH,
+    CATEGORY_NAMES,
+    CATEGORY_ORDER,
+    ISSUE_SLUGS,
+    ISSUES_YAML,
+    JUNE,
+    arxiv_id,
+    html_pages,
+)
 
 BASE_URL = "https://example.github.io/paper-roundup/"
 PREFIX_URL = "https://example.github.io/some/prefix/"
@@ -81,7 +89,11 @@ def check_links(site: Path, base_url: str) -> tuple[int, list[str]]:
                     continue
                 where = f"{html_file.relative_to(site)}: <{element.name} {attribute}={value!r}>"
                 raw = value.strip()
-                if raw.startswith("/") and not raw.startswith("//") and not raw.startswith(base_path):
+                if (
+                    raw.startswith("/")
+                    and not raw.startswith("//")
+                    and not raw.startswith(base_path)
+                ):
                     problems.append(f"{where} escapes the base path {base_path}")
                     continue
                 resolved = urlsplit(urljoin(page_url, raw))
@@ -97,18 +109,31 @@ def check_links(site: Path, base_url: str) -> tuple[int, list[str]]:
                     continue
                 if resolved.fragment and target.suffix == ".html" \
                         and unquote(resolved.fragment) not in ids_of(target):
-                    problems.append(f"{where} -> no id '{resolved.fragment}' on {target.relative_to(site)}")
+                    problems.append(
+                        f"{where} -> no id '{resolved.fragment}' on {target.relative_to(site)}"
+                    )
     return checked, problems
 
 
 # --- pages exist ------------------------------------------------------------------------------
 
 def test_every_expected_page_exists(themed_site):
-    expected = ["index.html", "archive/index.html", "about/index.html", "404.html", "tags/index.html",
-                "sitemap.xml", "robots.txt", "feed.xml", "atom.xml"]
+    expected = [
+        "index.html",
+        "archive/index.html",
+        "about/index.html",
+        "404.html",
+        "tags/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "atom.xml",
+    ]
     expected += [f"issues/{slug}/index.html" for slug in ISSUE_SLUGS]
     expected += [f"categories/{slug}/index.html" for slug in CATEGORY_ORDER]
-    tags = {tag for issue in ISSUES_YAML.values() for p in issue["papers"] for tag in p.get("tags", [])}
+    tags = {
+        tag for issue in ISSUES_YAML.values() for p in issue["papers"] for tag in p.get("tags", [])
+    }
     assert tags, "the sample has tags"
     expected += [f"tags/{tag}/index.html" for tag in tags]  # sample tags are already slugs
     papers = {arxiv_id(p) for issue in ISSUES_YAML.values() for p in issue["papers"]}
@@ -135,7 +160,9 @@ def test_category_and_tag_pages_list_their_papers(themed_site):
     for slug in CATEGORY_ORDER:
         page = soup(themed_site / "categories" / slug / "index.html")
         assert page.h1.get_text(strip=True) == CATEGORY_NAMES[slug]
-        shown = [a.get_text(strip=True) for a in page.select("article.paper-card :is(h2, h3, h4) a")]
+        shown = [
+            a.get_text(strip=True) for a in page.select("article.paper-card :is(h2, h3, h4) a")
+        ]
         expected = [p["title"] for issue in ISSUES_YAML.values() for p in issue["papers"]
                     if p["category"] == slug]
         assert sorted(shown) == sorted(expected), slug
@@ -154,13 +181,17 @@ def test_sitemap_lists_every_page_with_absolute_url_and_lastmod(sample_site):
         loc = url.findtext(f"{SITEMAP_NS}loc")
         lastmod = url.findtext(f"{SITEMAP_NS}lastmod")
         assert loc and loc.startswith(BASE_URL), loc
-        assert lastmod and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d\d:\d\d))?", lastmod), loc
+        assert lastmod and re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d\d:\d\d))?", lastmod
+        ), loc
         locs.append(loc)
     assert len(locs) == len(set(locs))
     built = {BASE_URL + page_path(sample_site, f) for f in sample_site.rglob("index.html")}
     assert set(locs) == built
     assert BASE_URL + f"issues/{JUNE}/" in locs
-    lastmods = {url.findtext(f"{SITEMAP_NS}loc"): url.findtext(f"{SITEMAP_NS}lastmod") for url in urls}
+    lastmods = {
+        url.findtext(f"{SITEMAP_NS}loc"): url.findtext(f"{SITEMAP_NS}lastmod") for url in urls
+    }
     assert lastmods[BASE_URL + f"issues/{JUNE}/"] == "2024-06-16"
 
 
@@ -194,9 +225,11 @@ def test_june_issue_groups_and_numbers_papers_like_the_roundup(june):
     assert len(june.select("article.paper")) == 31
 
     # sections follow site.yaml order and hold exactly their category's papers
-    present = [c for c in CATEGORY_ORDER if any(p["category"] == c for p in ISSUES_YAML[JUNE]["papers"])]
+    present = [
+        c for c in CATEGORY_ORDER if any(p["category"] == c for p in ISSUES_YAML[JUNE]["papers"])
+    ]
     assert headings == [f"{i}. {CATEGORY_NAMES[c]}" for i, c in enumerate(present, start=1)]
-    for section, category in zip(sections, present):
+    for section, category in zip(sections, present, strict=False):
         titles = [a.get_text(strip=True) for a in section.select("article.paper h3 a")]
         assert titles == [t for _, t, c in expected if c == category]
 
@@ -215,7 +248,9 @@ def test_june_table_of_contents_links_to_every_paper(june):
     anchors = [article["id"] for article in june.select("article.paper")]
     assert [a["href"].partition("#")[2] for a in paper_links] == anchors
     expected = expected_numbering(ISSUES_YAML[JUNE])
-    assert [a.get_text(" ", strip=True) for a in paper_links] == [f"{n} {t}" for n, t, _ in expected]
+    assert [a.get_text(" ", strip=True) for a in paper_links] == [
+        f"{n} {t}" for n, t, _ in expected
+    ]
     # every section is in the TOC too
     sections = toc.select("a.toc-section")
     assert [a["href"].partition("#")[2] for a in sections] == \
@@ -243,7 +278,11 @@ def test_june_papers_show_authors_links_and_tags(sample_site):
         for a in tag_links:
             assert a["href"] == f"{BASE_PATH}tags/{a.get_text(strip=True).lstrip('#')}/"
             assert (sample_site / a["href"][len(BASE_PATH):] / "index.html").is_file()
-    code = [a for a in articles if any(x.get_text(strip=True) == "code" for x in a.select("ul.paper-links a"))]
+    code = [
+        a
+        for a in articles
+        if any(x.get_text(strip=True) == "code" for x in a.select("ul.paper-links a"))
+    ]
     assert code, "papers with a code link show it"
 
 
@@ -286,7 +325,9 @@ def test_link_checker_finds_broken_links(tmp_path):
         '<a href="/p/a/">ok</a><a href="/p/a/#here">ok</a><a href="/p/b/">missing</a>'
         '<a href="/p/a/#nowhere">no anchor</a><a href="/elsewhere/">escapes</a>'
         '<a href="https://other.example/">external</a>', encoding="utf-8")
-    (site / "a" / "index.html").write_text('<h1 id="here">A</h1><a href="../">up</a>', encoding="utf-8")
+    (site / "a" / "index.html").write_text(
+        '<h1 id="here">A</h1><a href="../">up</a>', encoding="utf-8"
+    )
     checked, problems = check_links(site, "https://example.org/p/")
     assert checked == 5  # four links on the home page, one back up from /p/a/
     assert len(problems) == 3
@@ -338,7 +379,9 @@ papers:
 
 
 def _issue_links(site: Path, page: str) -> set[str]:
-    return {a["href"] for a in soup(site / page).find_all("a", href=True) if "/issues/" in a["href"]}
+    return {
+        a["href"] for a in soup(site / page).find_all("a", href=True) if "/issues/" in a["href"]
+    }
 
 
 def _feed_links(site: Path) -> set[str]:
@@ -349,7 +392,10 @@ def _feed_links(site: Path) -> set[str]:
 
 
 def _sitemap_locs(site: Path) -> set[str]:
-    return {loc.text for loc in etree.parse(str(site / "sitemap.xml")).getroot().iter(f"{SITEMAP_NS}loc")}
+    return {
+        loc.text
+        for loc in etree.parse(str(site / "sitemap.xml")).getroot().iter(f"{SITEMAP_NS}loc")
+    }
 
 
 def test_draft_issues_are_left_out_unless_drafts_is_given(minimal_content, tmp_path):
@@ -382,7 +428,11 @@ def test_draft_issues_are_left_out_unless_drafts_is_given(minimal_content, tmp_p
 # --- reproducible builds ----------------------------------------------------------------------
 
 def _all_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _assert_identical(first: Path, second: Path):
@@ -419,7 +469,11 @@ def test_home_shows_latest_issue_first_with_its_contents(themed_site):
     assert home.h1.get_text(strip=True) == ISSUES_YAML["2025-08-24"]["title"]
     toc = main.select_one("ol.toc")
     assert toc is not None
-    toc_titles = [a.get_text(" ", strip=True) for a in toc.find_all("a") if "toc-section" not in (a.get("class") or [])]
+    toc_titles = [
+        a.get_text(" ", strip=True)
+        for a in toc.find_all("a")
+        if "toc-section" not in (a.get("class") or [])
+    ]
     expected = expected_numbering(ISSUES_YAML["2025-08-24"])
     assert toc_titles == [f"{n} {t}" for n, t, _ in expected]
     for a in toc.find_all("a"):
@@ -442,7 +496,9 @@ def test_home_is_paginated_when_there_are_more_issues_than_per_page(minimal_cont
     assert home.select_one("a[rel~=prev]") is None
     page2 = soup(site / "page" / "2" / "index.html")
     main = page2.find("main")
-    assert [a["href"] for a in main.find_all("a", href=True) if "/issues/" in a["href"]] == ["/issues/2024-01-07/"]
+    assert [a["href"] for a in main.find_all("a", href=True) if "/issues/" in a["href"]] == [
+        "/issues/2024-01-07/"
+    ]
     assert page2.select_one("a[rel~=prev]")["href"] == "/"
     assert page2.select_one("a[rel~=next]") is None
     assert not (site / "page" / "3").exists()
@@ -470,7 +526,9 @@ def test_every_page_has_the_required_head_and_structure(themed_site):
         skip = page.body.find("a")
         assert skip["href"] == "#main", where
         assert page.find(id="main") is not None and page.find(id="main").name == "main", where
-        alternates = {link.get("type"): link["href"] for link in page.find_all("link", rel="alternate")}
+        alternates = {
+            link.get("type"): link["href"] for link in page.find_all("link", rel="alternate")
+        }
         assert alternates.get("application/rss+xml") == BASE_URL + "feed.xml", where
         assert alternates.get("application/atom+xml") == BASE_URL + "atom.xml", where
 
@@ -481,8 +539,12 @@ def test_titles_and_descriptions_are_plain_text(minimal_content, tmp_path):
     issue.write_text(issue.read_text(encoding="utf-8").replace(
         "summary: Featured again.", 'summary: "Fast & cheap **GPUs**."'), encoding="utf-8")
     site_yaml = minimal_content / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(
-        "description: Thinking step by step.", 'description: "Steps & **plans**."'), encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace(
+            "description: Thinking step by step.", 'description: "Steps & **plans**."'
+        ),
+        encoding="utf-8",
+    )
     site = tmp_path / "site"
     build(minimal_content, site)
     paper = soup(site / "papers" / "2401.00001" / "index.html")
@@ -491,28 +553,38 @@ def test_titles_and_descriptions_are_plain_text(minimal_content, tmp_path):
     assert category.find("meta", attrs={"name": "description"})["content"] == "Steps & plans."
     for html_file in html_pages(site):
         page = soup(html_file)
-        for text in (page.title.get_text(), page.find("meta", attrs={"name": "description"})["content"],
-                     page.find("meta", property="og:title")["content"]):
+        for text in (
+            page.title.get_text(),
+            page.find("meta", attrs={"name": "description"})["content"],
+            page.find("meta", property="og:title")["content"],
+        ):
             assert not re.search(r"&(amp|lt|gt|quot|#\d+);|<[a-z/]", text), (html_file, text)
 
 
 def test_markdown_headings_in_content_do_not_add_a_second_h1(minimal_content, tmp_path):
     first = minimal_content / "issues" / "2024-01-07.yaml"
-    first.write_text(first.read_text(encoding="utf-8").replace(
-        "intro: Welcome to the **first** issue.", 'intro: "# Welcome\\n\\nTo the **first** issue."'),
-        encoding="utf-8")
+    first.write_text(
+        first.read_text(encoding="utf-8").replace(
+            "intro: Welcome to the **first** issue.",
+            'intro: "# Welcome\\n\\nTo the **first** issue."',
+        ),
+        encoding="utf-8",
+    )
     second = minimal_content / "issues" / "2024-01-14.yaml"  # the paper page shows this record
     second.write_text(second.read_text(encoding="utf-8").replace(
         "summary: Featured again.", 'summary: "# Again\\n\\nFeatured again."'), encoding="utf-8")
     (minimal_content / "pages").mkdir()
-    (minimal_content / "pages" / "about.md").write_text("---\ntitle: About\n---\n# About us\n\nHello.\n",
-                                                        encoding="utf-8")
+    (minimal_content / "pages" / "about.md").write_text(
+        "---\ntitle: About\n---\n# About us\n\nHello.\n", encoding="utf-8"
+    )
     site = tmp_path / "site"
     build(minimal_content, site)
     pages = ("issues/2024-01-07/index.html", "issues/2024-01-14/index.html",
              "papers/2401.00001/index.html", "about/index.html")
     assert "Welcome" in soup(site / pages[0]).select_one(".intro").get_text()  # the edits are there
-    h1_texts = {page: [h1.get_text(strip=True) for h1 in soup(site / page).find_all("h1")] for page in pages}
+    h1_texts = {
+        page: [h1.get_text(strip=True) for h1 in soup(site / page).find_all("h1")] for page in pages
+    }
     assert h1_texts == {pages[0]: ["First issue"], pages[1]: ["Second issue"],
                         pages[2]: ["A Reasoning Paper"], pages[3]: ["About"]}
 
@@ -524,7 +596,9 @@ def test_cli_reports_pages_and_feeds_written(tmp_path):
     result = build(SAMPLE_CONTENT, output)
     summary = [line for line in result.stdout.splitlines() if line.startswith("Built ")]
     assert len(summary) == 1, result.stdout
-    match = re.fullmatch(r"Built (\d+) pages, (\d+) feeds in \d+(?:\.\d+)? s -> (.+)/", summary[0].strip())
+    match = re.fullmatch(
+        r"Built (\d+) pages, (\d+) feeds in \d+(?:\.\d+)? s -> (.+)/", summary[0].strip()
+    )
     assert match, summary[0]
     feeds = [p for p in output.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")]
     assert int(match.group(2)) == len(feeds) > 2

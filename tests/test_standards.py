@@ -20,11 +20,17 @@ def json_ld(page) -> list[dict]:
 
 
 def test_every_page_is_valid_html(themed_site):
-    java = require("java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)")
+    java = require(
+        "java", "the Nu HTML Checker runs on Java (apt-get install default-jre-headless)"
+    )
     vnu = require(ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar", "run `npm ci`")
     # every file, the website's copy of each email edition included (it carries no merge tag)
-    result = subprocess.run([java, "-jar", vnu, "--errors-only", "--skip-non-html", str(themed_site)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [java, "-jar", vnu, "--errors-only", "--skip-non-html", str(themed_site)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[:5000]
 
 
@@ -62,7 +68,10 @@ def test_issue_page_is_a_publication_issue_of_the_periodical(sample_site):
     assert issue["isPartOf"]["@type"] == "Periodical"
     assert issue["datePublished"] == "2024-06-16"
     assert len(issue["hasPart"]) == 31
-    assert issue["hasPart"][0]["name"] == "Mixture-of-Agents Enhances Large Language Model Capabilities"
+    assert (
+        issue["hasPart"][0]["name"]
+        == "Mixture-of-Agents Enhances Large Language Model Capabilities"
+    )
 
 
 def test_paper_page_is_a_scholarly_article_linked_to_arxiv(sample_site):
@@ -119,7 +128,9 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 def test_workflows_pass_zizmor():
     zizmor = require(ROOT / ".venv" / "bin" / "zizmor", "pip install zizmor")
-    result = subprocess.run([zizmor, "--offline", str(WORKFLOWS)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [zizmor, "--offline", str(WORKFLOWS)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -139,14 +150,18 @@ def test_publish_workflow_deploys_with_least_privilege_on_push_schedule_and_by_h
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
     assert uses.index("actions/configure-pages") < uses.index("actions/upload-pages-artifact")
     assert any(step.get("uses", "").startswith("actions/deploy-pages@") for step in deploy["steps"])
-    python = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/setup-python@"))
+    python = next(
+        step for step in build["steps"] if step.get("uses", "").startswith("actions/setup-python@")
+    )
     assert python["with"]["python-version"] == "3.11" and python["with"]["cache"] == "pip"
 
 
 def test_workflows_run_the_readme_commands():
     readme = (ROOT / "README.md").read_text()
     setup_block = re.search(r"## Set-up commands.*?```sh\n(.*?)```", readme, re.S).group(1)
-    readme_commands = [line.split("#")[0].strip() for line in setup_block.splitlines() if line.strip()]
+    readme_commands = [
+        line.split("#")[0].strip() for line in setup_block.splitlines() if line.strip()
+    ]
     assert readme_commands == ["make site", "make test"]
 
     publish = load_workflow("publish.yml")["jobs"]["build"]["steps"]

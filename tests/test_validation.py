@@ -84,8 +84,8 @@ def make_case(root: Path, case: str) -> Path:
 CASES: list[tuple[str, list[Change], str, str]] = [
     # YAML that does not parse at all
     ("yaml_syntax", [Replace(ISSUE, "summary: It reasons.", "summary: Note: it reasons.")], ISSUE,
-     ":10: YAML syntax error: mapping values are not allowed in this context "
-     "(expected valid YAML)"),
+     ":10: the value of 'summary' contains ': ', which YAML reads as the start of another "
+     "field; put the value in quotes (expected, for example: summary: \"Note: it reasons.\")"),
     ("empty_issue", [Write(ISSUE, "")], ISSUE, ":1: the file is empty (expected a YAML mapping)"),
     ("comment_only_issue", [Write(ISSUE, "# TODO: write this issue\n")], ISSUE,
      ":1: the file has no content (expected a YAML mapping)"),

@@ -48,8 +48,14 @@ class Fields:
         for key in self.data:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
-                self.problems.append(Problem(self.path, self.data.line_of(key), self.name(key),
-                                             f"unknown field{hint} (expected one of: {', '.join(allowed)})"))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        self.data.line_of(key),
+                        self.name(key),
+                        f"unknown field{hint} (expected one of: {', '.join(allowed)})",
+                    )
+                )
 
     def text(self, key, required: bool = False, expected: str = "text") -> str:
         value = self.data.get(key)
@@ -124,8 +130,15 @@ class Fields:
             self.fail(key, f"'{value}' is not an http(s) URL (expected https://...)")
             return ""
         if value.startswith("http://"):
-            self.problems.append(Problem(self.path, self.data.line_of(key), self.name(key),
-                                         f"'{value}' is not https (expected an https:// link)", "warning"))
+            self.problems.append(
+                Problem(
+                    self.path,
+                    self.data.line_of(key),
+                    self.name(key),
+                    f"'{value}' is not https (expected an https:// link)",
+                    "warning",
+                )
+            )
         return value
 
     def text_list(self, key) -> tuple[str, ...]:
@@ -178,7 +191,9 @@ def require_mapping(data, path: str, problems: list[Problem], what: str) -> Line
     return None
 
 
-def read_fields(source: Source, problems: list[Problem], what: str, known: tuple[str, ...]) -> Fields | None:
+def read_fields(
+    source: Source, problems: list[Problem], what: str, known: tuple[str, ...]
+) -> Fields | None:
     """The top-level fields of a YAML file that must be a mapping (`what`: the fields it expects);
     unknown keys are problems. None when the file is not a mapping."""
     data, found = parse_yaml(source)

@@ -94,7 +94,8 @@ class Source:
 
     @functools.cached_property
     def text_digest(self) -> str:
-        """What the build cache compares: made once, for the whole build's digest and the issue's own."""
+        """What the build cache compares: made once, for the whole build's digest and the issue's
+        own."""
         return digest(self.text)
 
 
@@ -108,7 +109,9 @@ def parse_yaml(source: Source) -> tuple[object, list[Problem]]:
         line, message = explain_yaml_error(source.text, exc)
         return None, [Problem(source.path, line, "", message)]
     if data is None:  # only comments
-        return None, [Problem(source.path, 1, "", "the file has no content (expected a YAML mapping)")]
+        return None, [
+            Problem(source.path, 1, "", "the file has no content (expected a YAML mapping)")
+        ]
     return data, []
 
 
@@ -123,12 +126,19 @@ def parse_front_matter(source: Source) -> tuple[object, str, int, list[Problem]]
         if lines[index].strip() in ("---", "..."):
             meta, problems = parse_yaml(Source(source.path, "".join(lines[1:index]) or " "))
             if meta is None and not problems:
-                problems = [Problem(source.path, 2, "", "empty front matter (expected 'title: ...')")]
+                problems = [
+                    Problem(source.path, 2, "", "empty front matter (expected 'title: ...')")
+                ]
             # YAML lines are counted from the line after the opening '---'
             problems = [Problem(p.path, p.line + 1, p.field, p.message) for p in problems]
             _shift_lines(meta, 1)
             return meta, "".join(lines[index + 1:]), index + 2, problems
-    return None, "", 1, [Problem(source.path, 1, "", "front matter is not closed (expected a line '---')")]
+    return (
+        None,
+        "",
+        1,
+        [Problem(source.path, 1, "", "front matter is not closed (expected a line '---')")],
+    )
 
 
 def _shift_lines(value, offset: int) -> None:
@@ -155,7 +165,9 @@ def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Problem]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(shown_as, line, "", "the file is not valid UTF-8 (expected UTF-8 text)")]
+        return None, [
+            Problem(shown_as, line, "", "the file is not valid UTF-8 (expected UTF-8 text)")
+        ]
     return Source(shown_as, text), []
 
 
@@ -170,7 +182,12 @@ class ContentFiles:
 
     @property
     def all_sources(self) -> tuple[Source, ...]:
-        return ((self.site,) if self.site else ()) + self.issues + self.pages + ((self.lock,) if self.lock else ())
+        return (
+            ((self.site,) if self.site else ())
+            + self.issues
+            + self.pages
+            + ((self.lock,) if self.lock else ())
+        )
 
 
 def load_content_files(content_dir: Path) -> tuple[ContentFiles, list[Problem]]:
@@ -185,8 +202,15 @@ def load_content_files(content_dir: Path) -> tuple[ContentFiles, list[Problem]]:
     site_path = content_dir / "site.yaml"
     site = None
     if not site_path.is_file():
-        problems.append(Problem(shown(site_path), 0, "", "site settings file is missing "
-                                "(expected content/site.yaml with title, description, base_url, categories)"))
+        problems.append(
+            Problem(
+                shown(site_path),
+                0,
+                "",
+                "site settings file is missing "
+                "(expected content/site.yaml with title, description, base_url, categories)",
+            )
+        )
     else:
         site, found = read_source(site_path, shown(site_path))
         problems += found

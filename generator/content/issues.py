@@ -15,8 +15,10 @@ from ..urls import slugify
 from ..refresh.overrides import read_status_overrides
 
 # YYMM.NNNN until 1412, YYMM.NNNNN from 1501 on (so 2406.4692 is a typo, not an id)
-NEW_ARXIV_RE = re.compile(r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"
-                          r"(v\d+)?$")
+NEW_ARXIV_RE = re.compile(
+    r"^((?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5})"
+    r"(v\d+)?$"
+)
 OLD_ARXIV_RE = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 ISSUE_FIELDS = ("title", "date", "period", "number", "draft", "summary", "intro", "papers")
@@ -54,8 +56,15 @@ def validate_issue(source: Source, slug: str, site: Site, problems: list[Problem
     if fields is None:
         return None
     if not SLUG_RE.match(slug):
-        problems.append(Problem(source.path, 0, "", f"the file name '{slug}' is not a slug "
-                                "(expected lowercase letters, digits and '-', such as 2024-06-16.yaml)"))
+        problems.append(
+            Problem(
+                source.path,
+                0,
+                "",
+                f"the file name '{slug}' is not a slug "
+                "(expected lowercase letters, digits and '-', such as 2024-06-16.yaml)",
+            )
+        )
     title = fields.text("title", True, "the issue's title")
     date = fields.date("date", required=True)
     period_start = period_end = None
@@ -93,16 +102,25 @@ def _validate_papers(fields: Fields, path: str, site: Site, problems: list[Probl
     seen: dict[str, int] = {}
     for index, item in enumerate(value):
         if not isinstance(item, LineDict):
-            fields.fail(f"papers[{index}]", f"is {type_name(item)} (expected a paper: title, category, summary ...)",
-                        value.line_of(index))
+            fields.fail(
+                f"papers[{index}]",
+                f"is {type_name(item)} (expected a paper: title, category, summary ...)",
+                value.line_of(index),
+            )
             continue
         paper = validate_paper(Fields(item, path, f"papers[{index}].", problems), site)
         if paper is None:
             continue
         if paper.id in seen:
-            problems.append(Problem(path, item.line, f"papers[{index}]",
-                                    f"'{paper.title}' is already in this issue at line {seen[paper.id]} "
-                                    "(expected each paper once per issue)"))
+            problems.append(
+                Problem(
+                    path,
+                    item.line,
+                    f"papers[{index}]",
+                    f"'{paper.title}' is already in this issue at line {seen[paper.id]} "
+                    "(expected each paper once per issue)",
+                )
+            )
             continue
         seen[paper.id] = item.line
         papers.append(paper)
@@ -116,8 +134,11 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
     category = fields.text("category", True, "a category slug from site.yaml")
     known = [c.slug for c in site.categories]
     if category == UNSORTED and UNSORTED not in known:
-        fields.fail("category", f"'{UNSORTED}' is a placeholder left by 'roundup import'; choose the "
-                                f"paper's category or delete the candidate (expected one of: {', '.join(known)})")
+        fields.fail(
+            "category",
+            f"'{UNSORTED}' is a placeholder left by 'roundup import'; choose the "
+            f"paper's category or delete the candidate (expected one of: {', '.join(known)})",
+        )
     elif category and known and category not in known:
         hint = did_you_mean(category, known)
         fields.fail("category", f"unknown category '{category}'{hint} "
@@ -127,12 +148,16 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
     if raw_arxiv:
         parsed = parse_arxiv(raw_arxiv)
         if parsed is None:
-            fields.fail("arxiv", f"'{raw_arxiv}' is not an arXiv id (expected a new-style id such as "
-                                 "\"2406.04692\" or \"2406.04692v2\", or an old-style one such as hep-th/9901001)")
+            fields.fail(
+                "arxiv",
+                f"'{raw_arxiv}' is not an arXiv id (expected a new-style id such as "
+                '"2406.04692" or "2406.04692v2", or an old-style one such as hep-th/9901001)',
+            )
         else:
             arxiv, version = parsed
-    url = fields.text("url", required=not raw_arxiv, expected="an http(s) URL, or an arxiv id") and \
-        fields.url("url")
+    url = fields.text(
+        "url", required=not raw_arxiv, expected="an http(s) URL, or an arxiv id"
+    ) and fields.url("url")
     links = _validate_links(fields)
     tags: list[Tag] = []
     for name in fields.text_list("tags"):
@@ -141,13 +166,29 @@ def validate_paper(fields: Fields, site: Site) -> Paper | None:
             tags.append(tag)
     summary = fields.text("summary", True, "the editor's Markdown summary")
     if summary.startswith("TODO"):
-        fields.problems.append(Problem(fields.path, fields.data.line_of("summary"), fields.name("summary"),
-                                       "is still a placeholder (expected the editor's own summary)", "warning"))
+        fields.problems.append(
+            Problem(
+                fields.path,
+                fields.data.line_of("summary"),
+                fields.name("summary"),
+                "is still a placeholder (expected the editor's own summary)",
+                "warning",
+            )
+        )
     paper = Paper(
-        title=title, category=category, summary=summary,
-        arxiv=arxiv, arxiv_version=version, url=url, authors=fields.text_list("authors"),
-        published=fields.date("published"), links=tuple(links), tags=tuple(tags),
-        upvotes=fields.integer("upvotes", 0), revisit=fields.boolean("revisit"), source_line=fields.data.line,
+        title=title,
+        category=category,
+        summary=summary,
+        arxiv=arxiv,
+        arxiv_version=version,
+        url=url,
+        authors=fields.text_list("authors"),
+        published=fields.date("published"),
+        links=tuple(links),
+        tags=tuple(tags),
+        upvotes=fields.integer("upvotes", 0),
+        revisit=fields.boolean("revisit"),
+        source_line=fields.data.line,
         status_overrides=read_status_overrides(fields),
     )
     return paper if _error_count(fields.problems) == before else None
@@ -199,7 +240,14 @@ def validate_page(source: Source, slug: str, problems: list[Problem]) -> Page | 
                                 "(expected lowercase letters, digits and '-', such as about.md)"))
         return None
     if slug in RESERVED_SLUGS:
-        problems.append(Problem(source.path, 1, "", f"the page name '{slug}' collides with the generated "
-                                f"/{slug}/ (expected another file name, such as {slug}-page.md)"))
+        problems.append(
+            Problem(
+                source.path,
+                1,
+                "",
+                f"the page name '{slug}' collides with the generated "
+                f"/{slug}/ (expected another file name, such as {slug}-page.md)",
+            )
+        )
         return None
     return Page(slug, title, body, source.path, fields.text("description")) if title else None

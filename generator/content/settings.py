@@ -14,8 +14,11 @@ from ..delivery.config import signup_form, validate_announce, validate_newslette
 SITE_FIELDS = ("title", "description", "base_url", "language", "author", "theme",
                "subscribe_url", "feed", "email", "categories", "per_page", "newsletter", "announce")
 # A tag: URI authority (RFC 4151): a domain name or an email address, a comma, a date it was owned.
-TAG_AUTHORITY_RE = re.compile(r"^(?:[^\s@,:]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-                              r",(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.IGNORECASE)
+TAG_AUTHORITY_RE = re.compile(
+    r"^(?:[^\s@,:]+@)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r",(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$",
+    re.IGNORECASE,
+)
 UNSUBSCRIBE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -34,7 +37,9 @@ def validate_site(source: Source, problems: list[Problem],
     if author_data is not None:
         author_fields = Fields(author_data, source.path, "author.", problems)
         author_fields.check_keys(("name", "email"))
-        author = Author(author_fields.text("name", True, "the author's name"), author_fields.text("email"))
+        author = Author(
+            author_fields.text("name", True, "the author's name"), author_fields.text("email")
+        )
     feed_items, id_authority = 20, ""
     feed = fields.mapping("feed")
     if feed is not None:
@@ -53,7 +58,9 @@ def validate_site(source: Source, problems: list[Problem],
         theme=fields.text("theme") or "default",
         subscribe_url=fields.url("subscribe_url"),
         newsletter_form=signup_form(newsletter),
-        newsletter_mailto=newsletter.subscribe if newsletter and newsletter.provider == "smtp" else "",
+        newsletter_mailto=newsletter.subscribe
+        if newsletter and newsletter.provider == "smtp"
+        else "",
         feed_items=feed_items,
         feed_id_authority=id_authority,
         email_unsubscribe=_validate_email_settings(fields, source.path, problems),
@@ -61,7 +68,9 @@ def validate_site(source: Source, problems: list[Problem],
         per_page=fields.integer("per_page", 1) or 10,
     )
     if not SLUG_RE.match(site.theme):
-        fields.fail("theme", f"'{site.theme}' is not a theme name (expected a folder name in themes/)")
+        fields.fail(
+            "theme", f"'{site.theme}' is not a theme name (expected a folder name in themes/)"
+        )
     elif themes is not None and site.theme not in themes:
         fields.fail("theme", f"no theme '{site.theme}'{did_you_mean(site.theme, themes)} "
                              f"(expected one of: {', '.join(sorted(themes))})")
@@ -79,9 +88,12 @@ def _validate_tag_authority(fields: Fields) -> str:
         except ValueError:
             pass
     if value:
-        fields.fail("id_authority", f"'{value}' is not a tag: authority (expected a domain or email address "
-                                    "you owned, a comma and a date when you owned it, such as "
-                                    '"example.org,2024" or "editor@example.org,2024-06-16")')
+        fields.fail(
+            "id_authority",
+            f"'{value}' is not a tag: authority (expected a domain or email address "
+            "you owned, a comma and a date when you owned it, such as "
+            '"example.org,2024" or "editor@example.org,2024-06-16")',
+        )
     return ""
 
 
@@ -93,17 +105,24 @@ def _validate_email_settings(fields: Fields, path: str, problems: list[Problem])
         return default
     email = Fields(data, path, "email.", problems)
     email.check_keys(("unsubscribe",))
-    value = email.text("unsubscribe", expected='your mail service\'s unsubscribe placeholder, such as "*|UNSUB|*"')
+    value = email.text(
+        "unsubscribe", expected='your mail service\'s unsubscribe placeholder, such as "*|UNSUB|*"'
+    )
     scheme = re.match(r"^([a-z][a-z0-9+.-]*):", value, re.IGNORECASE)
     if scheme and scheme.group(1).lower() not in UNSUBSCRIBE_SCHEMES:
-        email.fail("unsubscribe", f"'{value}' is not an unsubscribe link (expected your mail service's "
-                                  'placeholder such as "*|UNSUB|*" or "{{ unsubscribe_url }}", or an https:// '
-                                  "or mailto: link)")
+        email.fail(
+            "unsubscribe",
+            f"'{value}' is not an unsubscribe link (expected your mail service's "
+            'placeholder such as "*|UNSUB|*" or "{{ unsubscribe_url }}", or an https:// '
+            "or mailto: link)",
+        )
         return default
     return value or default
 
 
-def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> tuple[Category, ...]:
+def _validate_categories(
+    fields: Fields, path: str, problems: list[Problem]
+) -> tuple[Category, ...]:
     value = fields.data.get("categories")
     expected = "a list of {slug, name, description}"
     if not isinstance(value, LineList) or not value:
@@ -122,7 +141,9 @@ def _validate_categories(fields: Fields, path: str, problems: list[Problem]) -> 
         category.check_keys(("slug", "name", "description"))
         slug = category.text("slug", True, "a slug such as reasoning")
         if slug and not SLUG_RE.match(slug):
-            category.fail("slug", f"'{slug}' is not a slug (expected lowercase letters, digits and '-')")
+            category.fail(
+                "slug", f"'{slug}' is not a slug (expected lowercase letters, digits and '-')"
+            )
             continue
         if slug in seen:
             category.fail("slug", f"'{slug}' is listed twice (expected each category once)")

@@ -56,7 +56,8 @@ def check_issues(sources: list[tuple[Source, str]], site: Site) -> list[Checked]
 
 def build_site(files: ContentFiles, options: BuildOptions,
                check: CheckIssues = check_issues) -> tuple[Site, list[Problem]]:
-    """Validate every file; raise ContentError with all problems, or return the site and warnings."""
+    """Validate every file; raise ContentError with all problems, or return the site and warnings.
+    """
     problems: list[Problem] = []
     themes = theme_names(find_themes_dir(Path(options.content_dir), options.themes_dir))
     site = validate_site(files.site, problems, themes) if files.site else None
@@ -64,8 +65,14 @@ def build_site(files: ContentFiles, options: BuildOptions,
         raise ContentError(problems)
     if options.base_url:
         if not is_http_url(options.base_url):
-            problems.append(Problem("--base-url", 0, "", f"'{options.base_url}' is not an http(s) URL "
-                                    "(expected https://...)"))
+            problems.append(
+                Problem(
+                    "--base-url",
+                    0,
+                    "",
+                    f"'{options.base_url}' is not an http(s) URL (expected https://...)",
+                )
+            )
         site = dataclasses.replace(site, base_url=options.base_url.rstrip("/") + "/")
 
     sources: list[tuple[Source, str]] = []
@@ -99,13 +106,21 @@ def build_site(files: ContentFiles, options: BuildOptions,
     problems += _scheduled_notes(issues, options)
     problems += _in_drafts(find_repeats(issues), drafts)
     problems += find_empty_categories(site, issues, files.site.path if files.site else "site.yaml")
-    published = [issue for issue in issues
-                 if (options.drafts or not issue.draft) and (options.future or not _is_scheduled(issue, options))]
+    published = [
+        issue
+        for issue in issues
+        if (options.drafts or not issue.draft)
+        and (options.future or not _is_scheduled(issue, options))
+    ]
     problems += _left_out_notes(sources, drafts, issues, published, options)
     published.sort(key=lambda issue: (issue.date, issue.number, issue.slug), reverse=True)
     build_date = options.build_date or (published[0].date if published else site.build_date)
-    site = dataclasses.replace(site, issues=tuple(published), pages=tuple(sorted(pages, key=lambda p: p.slug)),
-                               build_date=build_date)
+    site = dataclasses.replace(
+        site,
+        issues=tuple(published),
+        pages=tuple(sorted(pages, key=lambda p: p.slug)),
+        build_date=build_date,
+    )
     return site, [p for p in problems if p.severity != "error"]
 
 
@@ -140,10 +155,20 @@ def _is_scheduled(issue: Issue, options: BuildOptions) -> bool:
 
 
 def _scheduled_notes(issues: list[Issue], options: BuildOptions) -> list[Problem]:
-    """Issues written ahead are published on their day by a scheduled build, so this is only a note."""
-    return [Problem(issue.source_path, issue.date_line, "date", f"scheduled for {issue.date}: published from that day on "
-                    "(build with --future to preview it now)", "note")
-            for issue in issues if _is_scheduled(issue, options) and not issue.draft]
+    """Issues written ahead are published on their day by a scheduled build, so this is only a note.
+    """
+    return [
+        Problem(
+            issue.source_path,
+            issue.date_line,
+            "date",
+            f"scheduled for {issue.date}: published from that day on "
+            "(build with --future to preview it now)",
+            "note",
+        )
+        for issue in issues
+        if _is_scheduled(issue, options) and not issue.draft
+    ]
 
 
 def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]:
@@ -154,11 +179,20 @@ def _assign_numbers(issues: list[Issue], problems: list[Problem]) -> list[Issue]
     for position, issue in enumerate(ordered, start=1):
         number = issue.number or position
         if number in taken:
-            problems.append(Problem(issue.source_path, issue.number_line, "number", f"issue number {number} is also used by "
-                                    f"{taken[number]} (expected a unique number per issue)"))
+            problems.append(
+                Problem(
+                    issue.source_path,
+                    issue.number_line,
+                    "number",
+                    f"issue number {number} is also used by "
+                    f"{taken[number]} (expected a unique number per issue)",
+                )
+            )
             continue
         taken[number] = issue.source_path
-        numbered.append(issue if issue.number == number else dataclasses.replace(issue, number=number))
+        numbered.append(
+            issue if issue.number == number else dataclasses.replace(issue, number=number)
+        )
     return numbered
 
 

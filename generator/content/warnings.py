@@ -1,7 +1,7 @@
 """Warnings that need the whole content at once: papers featured again, categories left empty.
 
-Pure: validated issues in, problems (severity "warning") out. ``roundup check --strict`` fails on them.
-"""
+Pure: validated issues in, problems (severity "warning") out. ``roundup check --strict`` fails on
+them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ..model import Issue, Paper, Site
 
 
 def _papers_in_file_order(issue: Issue) -> list[Paper]:
-    """The issue's papers as written (entries are grouped by category), so papers[i] names the right one."""
+    """The issue's papers as written (entries are grouped by category), so papers[i] names the right
+    one."""
     return sorted((entry.paper for entry in issue.entries), key=lambda paper: paper.source_line)
 
 
@@ -29,17 +30,31 @@ def find_repeats(issues: list[Issue]) -> list[Problem]:
             if earlier is None or paper.revisit:
                 continue
             where = f"{earlier[0].source_path}:{earlier[1].source_line}"
-            problems.append(Problem(issue.source_path, paper.source_line, f"papers[{index}]",
-                                    f"{_name(paper)} was already featured in {where} (expected a paper not "
-                                    "featured before, or 'revisit: true' to feature it again on purpose)",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    issue.source_path,
+                    paper.source_line,
+                    f"papers[{index}]",
+                    f"{_name(paper)} was already featured in {where} (expected a paper not "
+                    "featured before, or 'revisit: true' to feature it again on purpose)",
+                    "warning",
+                )
+            )
     return problems
 
 
 def find_empty_categories(site: Site, issues: list[Issue], site_path: str) -> list[Problem]:
     """A category of site.yaml that no issue uses: a typo'd slug, or one to remove."""
     used = {entry.paper.category for issue in issues for entry in issue.entries}
-    return [Problem(site_path, category.source_line, f"categories[{index}]",
-                    f"'{category.slug}' has no papers in any issue (expected at least one paper in it, "
-                    "or remove the category)", "warning")
-            for index, category in enumerate(site.categories) if category.slug not in used]
+    return [
+        Problem(
+            site_path,
+            category.source_line,
+            f"categories[{index}]",
+            f"'{category.slug}' has no papers in any issue (expected at least one paper in it, "
+            "or remove the category)",
+            "warning",
+        )
+        for index, category in enumerate(site.categories)
+        if category.slug not in used
+    ]

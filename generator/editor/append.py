@@ -1,8 +1,8 @@
-"""Append paper records to an issue file as text: the editor's text, comments and order stay as they were.
+"""Append paper records to an issue file as text: the editor's text, comments and order stay as they
+were.
 
-``render_record`` and ``insert_records`` are pure; ``write_issue_text`` is the only writer here.
-The YAML is never round-tripped through a dumper: new lines are added after the last paper.
-"""
+``render_record`` and ``insert_records`` are pure; ``write_issue_text`` is the only writer here. The
+YAML is never round-tripped through a dumper: new lines are added after the last paper."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ def find_featured(sources: tuple[Source, ...] | list[Source],
     `validated`: path -> the Issue a build made of that file: those files are not parsed again."""
     validated = validated or {}
     # the others are parsed whole, on every core: ~2.5 s on one core for ten years of issues
-    parsed = iter(parallel_map(_featured_in, [s for s in sources if s.path not in validated], min_per_worker=16))
+    parsed = iter(
+        parallel_map(
+            _featured_in, [s for s in sources if s.path not in validated], min_per_worker=16
+        )
+    )
     found: dict[str, list[Featured]] = {}
     for source in sources:
         issue = validated.get(source.path)
@@ -56,7 +60,8 @@ def find_featured(sources: tuple[Source, ...] | list[Source],
 
 
 def _featured_in_issue(issue, path: str) -> list[tuple[str, Featured]]:
-    """_featured_in() of a file as its validated Issue has it: papers in file order, not by category."""
+    """_featured_in() of a file as its validated Issue has it: papers in file order, not by
+    category."""
     papers = sorted((entry.paper for entry in issue.entries), key=lambda paper: paper.source_line)
     return [(paper.arxiv, Featured(path, paper.source_line)) for paper in papers if paper.arxiv]
 
@@ -96,7 +101,10 @@ def render_record(paper: PaperMetadata, category: str, indent: int = 0, *, note:
     pad, inner = " " * indent, " " * (indent + 2)
     lines = [f"{pad}# {note}"] if note else []
     lines.append(f"{pad}- title: {yaml_string(paper.title)}")
-    lines.append(f"{inner}category: {_yaml_slug(category)}" + (f"  # {category_note}" if category_note else ""))
+    lines.append(
+        f"{inner}category: {_yaml_slug(category)}"
+        + (f"  # {category_note}" if category_note else "")
+    )
     lines.append(f"{inner}arxiv: {yaml_string(paper.arxiv)}")
     if paper.authors:
         lines.append(f"{inner}authors: [{', '.join(yaml_string(name) for name in paper.authors)}]")
@@ -109,8 +117,11 @@ def render_record(paper: PaperMetadata, category: str, indent: int = 0, *, note:
     if revisit:
         lines.append(f"{inner}revisit: true  # {revisit}")
     if paper.abstract:
-        lines.append(f"{inner}# Abstract from {source}, a starting point for your summary (these comment lines "
-                     "are not published):")
+        lines.append(
+            f"{inner}# Abstract from {source}, a starting point for your summary (these comment "
+            "lines "
+            "are not published):"
+        )
         wrapped = textwrap.wrap(paper.abstract, width=max(40, WIDTH - len(inner) - 4),
                                 break_long_words=False, break_on_hyphens=False)
         lines += [f"{inner}#   {line}" for line in wrapped]
@@ -147,22 +158,30 @@ def find_slot(text: str, shown: str) -> Slot:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
-        raise EditorError(f"{where}: the file is not valid YAML; fix it first (run 'roundup check')") from None
+        raise EditorError(
+            f"{where}: the file is not valid YAML; fix it first (run 'roundup check')"
+        ) from None
     if root is None:
         return Slot(len(lines), 2, True)
     if not isinstance(root, yaml.MappingNode):
-        raise EditorError(f"{shown}:1: the file is not a mapping of fields (expected title, date, papers)")
+        raise EditorError(
+            f"{shown}:1: the file is not a mapping of fields (expected title, date, papers)"
+        )
     for position, (key, value) in enumerate(root.value):
         if not (isinstance(key, yaml.ScalarNode) and key.value == "papers"):
             continue
         line = key.start_mark.line + 1
         if isinstance(value, yaml.SequenceNode) and not value.flow_style:
             indent = value.start_mark.column
-        elif isinstance(value, yaml.ScalarNode) and value.tag.endswith(":null") and value.value == "":
+        elif (
+            isinstance(value, yaml.ScalarNode) and value.tag.endswith(":null") and value.value == ""
+        ):
             indent = 2
         elif isinstance(value, yaml.SequenceNode):
-            raise EditorError(f"{shown}:{line}: papers: is written as a flow list [...] (expected a block "
-                              "list of '- title: ...' items, so that papers can be appended)")
+            raise EditorError(
+                f"{shown}:{line}: papers: is written as a flow list [...] (expected a block "
+                "list of '- title: ...' items, so that papers can be appended)"
+            )
         else:
             raise EditorError(f"{shown}:{line}: papers: is not a list (expected a block list of "
                               "'- title: ...' items, or nothing after 'papers:')")
@@ -178,11 +197,14 @@ def _paper_ids(text: str, shown: str) -> list[str | None]:
     papers = data.get("papers") if isinstance(data, LineDict) else None
     if not isinstance(papers, LineList):
         return []
-    return [str(item.raw.get("arxiv", "")) if isinstance(item, LineDict) else None for item in papers]
+    return [
+        str(item.raw.get("arxiv", "")) if isinstance(item, LineDict) else None for item in papers
+    ]
 
 
 def insert_records(text: str, records: list[list[str]], shown: str) -> str:
-    """The text with records (rendered at indent 0) added after the last paper; checked by reading it back."""
+    """The text with records (rendered at indent 0) added after the last paper; checked by reading
+    it back."""
     slot = find_slot(text, shown)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = _split_lines(text)
@@ -191,12 +213,18 @@ def insert_records(text: str, records: list[list[str]], shown: str) -> str:
     added = ["papers:"] if slot.add_key else []
     for record in records:
         added += [" " * slot.indent + line for line in record]
-    result = "".join(lines[:slot.index]) + "".join(line + newline for line in added) + "".join(lines[slot.index:])
+    result = (
+        "".join(lines[: slot.index])
+        + "".join(line + newline for line in added)
+        + "".join(lines[slot.index :])
+    )
     before, after = _paper_ids(text, shown), _paper_ids(result, shown)
     expected_new = [_record_id(record) for record in records]
     if after[:len(before)] != before or after[len(before):] != expected_new:
-        raise EditorError(f"{shown}: cannot append safely to this file (the result would not read back as "
-                          "the same papers plus the new ones); add the papers by hand")
+        raise EditorError(
+            f"{shown}: cannot append safely to this file (the result would not read back as "
+            "the same papers plus the new ones); add the papers by hand"
+        )
     return result
 
 
@@ -212,8 +240,10 @@ def write_issue_text(path: Path, before: str, after: str) -> None:
     """Replace the file in one step, only if nobody changed it since it was read."""
     current = path.read_bytes().decode("utf-8")
     if current != before:
-        raise EditorError(f"{path} changed while the papers were being fetched; nothing was written "
-                          "(run the command again)")
+        raise EditorError(
+            f"{path} changed while the papers were being fetched; nothing was written "
+            "(run the command again)"
+        )
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -10,8 +10,16 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlsplit
 
 from ..options import ARXIV_API
-from .http import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
-                     query_url)
+from .http import (
+    FetchError,
+    HttpSettings,
+    PaperMetadata,
+    clean_text,
+    find_code_url,
+    load_url,
+    parse_date,
+    query_url,
+)
 from ..content.issues import parse_arxiv
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom",
@@ -48,13 +56,16 @@ def _id_of_entry(entry_id: str) -> str | None:
 
 
 def parse_arxiv_feed(data: bytes) -> dict[str, PaperMetadata]:
-    """Every paper of an arXiv API reply, by id; an error entry or a reply that is not Atom raises."""
+    """Every paper of an arXiv API reply, by id; an error entry or a reply that is not Atom raises.
+    """
     try:
         root = ET.fromstring(data)
     except ET.ParseError as error:
         raise FetchError(f"the arXiv API sent a reply that is not XML ({error})") from None
     if root.tag != f"{{{NS['atom']}}}feed":
-        raise FetchError(f"the arXiv API sent a reply that is not an Atom feed (root element {root.tag!r})")
+        raise FetchError(
+            f"the arXiv API sent a reply that is not an Atom feed (root element {root.tag!r})"
+        )
     papers: dict[str, PaperMetadata] = {}
     for entry in root.findall("atom:entry", NS):
         entry_id = entry.findtext("atom:id", "", NS)
@@ -70,8 +81,14 @@ def parse_arxiv_feed(data: bytes) -> dict[str, PaperMetadata]:
         papers[arxiv] = PaperMetadata(
             arxiv=arxiv,
             title=title,
-            authors=tuple(name for name in (clean_text(author.findtext("atom:name", "", NS))
-                                            for author in entry.findall("atom:author", NS)) if name),
+            authors=tuple(
+                name
+                for name in (
+                    clean_text(author.findtext("atom:name", "", NS))
+                    for author in entry.findall("atom:author", NS)
+                )
+                if name
+            ),
             published=parse_date(entry.findtext("atom:published", "", NS)),
             abstract=abstract,
             code_url=find_code_url(abstract) or find_code_url(comment),
@@ -82,7 +99,8 @@ def parse_arxiv_feed(data: bytes) -> dict[str, PaperMetadata]:
 
 def load_arxiv_papers(ids: list[str], api_url: str = ARXIV_API,
                       settings: HttpSettings = HttpSettings()) -> list[PaperMetadata]:
-    """Metadata for every id, in the order asked, with one request; an id arXiv does not know raises."""
+    """Metadata for every id, in the order asked, with one request; an id arXiv does not know
+    raises."""
     if not ids:
         return []
     url = query_url(api_url, id_list=",".join(ids), max_results=str(len(ids)))

@@ -1,7 +1,7 @@
-"""The editor's commands as steps: new issue, add papers from arXiv, import Hugging Face daily papers.
+"""The editor's commands as steps: new issue, add papers from arXiv, import Hugging Face daily
+papers.
 
-Each raises EditorError (a one-line reason) and then leaves every file as it was.
-"""
+Each raises EditorError (a one-line reason) and then leaves every file as it was."""
 
 from __future__ import annotations
 
@@ -38,11 +38,15 @@ class Added:
 
 def _site_settings(files: ContentFiles) -> Site:
     if files.site is None:
-        raise EditorError("site.yaml is missing (expected a content folder with site.yaml; see --content)")
+        raise EditorError(
+            "site.yaml is missing (expected a content folder with site.yaml; see --content)"
+        )
     problems: list[Problem] = []
     site = validate_site(files.site, problems)
     if site is None or not site.categories:
-        raise EditorError(f"{files.site.path}: cannot read the categories; run 'roundup check' first")
+        raise EditorError(
+            f"{files.site.path}: cannot read the categories; run 'roundup check' first"
+        )
     return site
 
 
@@ -60,17 +64,23 @@ def _built_issues(files: ContentFiles, site: Site | None) -> dict:
     return issues_built_before(files.issues, site)
 
 
-def create_issue(content_dir: Path, today: dt.date, date: dt.date | None = None, title: str = "") -> Path:
+def create_issue(
+    content_dir: Path, today: dt.date, date: dt.date | None = None, title: str = ""
+) -> Path:
     """Write content/issues/<date>.yaml from the template; returns its path."""
     files, _ = load_content_files(content_dir)
     if files.site is None:
-        raise EditorError(f"{content_dir} has no site.yaml (expected a content folder; see --content)")
+        raise EditorError(
+            f"{content_dir} has no site.yaml (expected a content folder; see --content)"
+        )
     try:
         site = _site_settings(files)
     except EditorError:  # a site.yaml being edited: the template just lists no categories
         site = None
     categories = _category_slugs(site) if site else []
-    date, number = next_issue(parse_issue_dates(files.issues, _built_issues(files, site)), today, date)
+    date, number = next_issue(
+        parse_issue_dates(files.issues, _built_issues(files, site)), today, date
+    )
     path = content_dir / "issues" / f"{date.isoformat()}.yaml"
     write_new_issue(path, render_issue_template(date, number, title, categories))
     return path
@@ -86,7 +96,9 @@ def _find_issue(content_dir: Path, files: ContentFiles, slug: str) -> tuple[Path
                     return path, source.path
     known = sorted(Path(source.path).stem for source in files.issues)
     hint = did_you_mean(slug, known)
-    expected = f"one of: {', '.join(known[-5:])}" if known else "an issue created with 'roundup new'"
+    expected = (
+        f"one of: {', '.join(known[-5:])}" if known else "an issue created with 'roundup new'"
+    )
     raise EditorError(f"no issue '{slug}' in {content_dir / 'issues'}{hint} (expected {expected})")
 
 
@@ -96,8 +108,13 @@ def _check_category(category: str, categories: list[str]) -> None:
                           f"(expected one of: {', '.join(categories)})")
 
 
-def _triage(papers_or_ids: list[str], featured: dict[str, list[Featured]], issue_path: str, force: bool,
-            say: Say) -> tuple[list[str], dict[str, str]]:
+def _triage(
+    papers_or_ids: list[str],
+    featured: dict[str, list[Featured]],
+    issue_path: str,
+    force: bool,
+    say: Say,
+) -> tuple[list[str], dict[str, str]]:
     """Ids to add, and for papers added again with --force, where they were before."""
     wanted, revisits = [], {}
     for arxiv in papers_or_ids:
@@ -119,8 +136,16 @@ def _append(path: Path, shown: str, text: str, records: list[list[str]]) -> None
     write_issue_text(path, text, insert_records(text, records, shown))
 
 
-def add_papers(content_dir: Path, issue: str, category: str, refs: list[str], force: bool = False,
-               api_url: str = ARXIV_API, settings: HttpSettings = HttpSettings(), say: Say = print) -> Added:
+def add_papers(
+    content_dir: Path,
+    issue: str,
+    category: str,
+    refs: list[str],
+    force: bool = False,
+    api_url: str = ARXIV_API,
+    settings: HttpSettings = HttpSettings(),
+    say: Say = print,
+) -> Added:
     """Fetch each paper from the arXiv API (one request) and append its record to the issue."""
     ids, bad = [], []
     for ref in refs:
@@ -138,22 +163,33 @@ def add_papers(content_dir: Path, issue: str, category: str, refs: list[str], fo
     path, shown = _find_issue(content_dir, files, issue)
     text = path.read_bytes().decode("utf-8")
     insert_records(text, [], shown)  # refuse a file we cannot append to before asking arXiv
-    wanted, revisits = _triage(ids, find_featured(files.issues, _built_issues(files, site)), shown, force, say)
+    wanted, revisits = _triage(
+        ids, find_featured(files.issues, _built_issues(files, site)), shown, force, say
+    )
     if not wanted:
         return Added(shown, (), len(ids))
-    lock = open_lock(content_dir)  # a lock file that does not read refuses before anything is fetched
-    say(f"Fetching {len(wanted)} paper{'s' if len(wanted) != 1 else ''} from {urlsplit(api_url).netloc} ...")
+    # a lock file that does not read refuses before anything is fetched
+    lock = open_lock(content_dir)
+    say(
+        f"Fetching {len(wanted)} paper{'s' if len(wanted) != 1 else ''} from "
+        f"{urlsplit(api_url).netloc} ..."
+    )
     papers = load_arxiv_papers(wanted, api_url, settings)
-    records = [render_record(paper, category, revisit=revisits.get(paper.arxiv, "")) for paper in papers]
+    records = [
+        render_record(paper, category, revisit=revisits.get(paper.arxiv, "")) for paper in papers
+    ]
     _append(path, shown, text, records)
-    record_featured_versions(lock, {paper.arxiv: paper.version for paper in papers if paper.version})
+    record_featured_versions(
+        lock, {paper.arxiv: paper.version for paper in papers if paper.version}
+    )
     return Added(shown, tuple(papers), len(ids) - len(wanted))
 
 
 def import_hf_daily(content_dir: Path, issue: str, date: dt.date, force: bool = False,
                     api_url: str = HF_DAILY_API, settings: HttpSettings = HttpSettings(),
                     say: Say = print) -> Added:
-    """Append the day's Hugging Face papers as candidates (category 'unsorted'), most upvoted first."""
+    """Append the day's Hugging Face papers as candidates (category 'unsorted'), most upvoted first.
+    """
     files, _ = load_content_files(content_dir)
     site = _site_settings(files)
     categories = _category_slugs(site)
@@ -165,11 +201,18 @@ def import_hf_daily(content_dir: Path, issue: str, date: dt.date, force: bool = 
     featured = find_featured(files.issues, _built_issues(files, site))
     wanted, revisits = _triage([paper.arxiv for paper in papers], featured, shown, force, say)
     chosen = [paper for paper in papers if paper.arxiv in wanted]
-    records = [render_record(paper, UNSORTED, note=f"Candidate from Hugging Face daily papers of {date}, "
-                             f"{paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}",
-                             category_note=f"choose one of: {', '.join(categories)}",
-                             revisit=revisits.get(paper.arxiv, ""), source="Hugging Face")
-               for paper in chosen]
+    records = [
+        render_record(
+            paper,
+            UNSORTED,
+            note=f"Candidate from Hugging Face daily papers of {date}, "
+            f"{paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}",
+            category_note=f"choose one of: {', '.join(categories)}",
+            revisit=revisits.get(paper.arxiv, ""),
+            source="Hugging Face",
+        )
+        for paper in chosen
+    ]
     if records:
         _append(path, shown, text, records)
     return Added(shown, tuple(chosen), len(papers) - len(chosen))

@@ -11,8 +11,16 @@ from typing import Any
 
 from ..options import HF_DAILY_API
 from ..content.fields import is_http_url
-from .http import (FetchError, HttpSettings, PaperMetadata, clean_text, find_code_url, load_url, parse_date,
-                     query_url)
+from .http import (
+    FetchError,
+    HttpSettings,
+    PaperMetadata,
+    clean_text,
+    find_code_url,
+    load_url,
+    parse_date,
+    query_url,
+)
 from ..content.issues import parse_arxiv
 
 
@@ -20,13 +28,19 @@ from ..content.issues import parse_arxiv
 def _paper(item: Any, index: int) -> PaperMetadata:
     paper = item.get("paper") if isinstance(item, dict) else None
     if not isinstance(paper, dict):
-        raise FetchError(f"Hugging Face sent an unexpected reply: item {index} has no 'paper' object")
+        raise FetchError(
+            f"Hugging Face sent an unexpected reply: item {index} has no 'paper' object"
+        )
     parsed = parse_arxiv(str(paper.get("id", "")))
     title = clean_text(paper.get("title") or item.get("title"))
     if parsed is None or not title:
-        raise FetchError(f"Hugging Face sent an unexpected reply: item {index} has no arXiv id or no title")
+        raise FetchError(
+            f"Hugging Face sent an unexpected reply: item {index} has no arXiv id or no title"
+        )
     authors = paper["authors"] if isinstance(paper.get("authors"), list) else []
-    names = tuple(name for name in (clean_text(a.get("name")) for a in authors if isinstance(a, dict)) if name)
+    names = tuple(
+        name for name in (clean_text(a.get("name")) for a in authors if isinstance(a, dict)) if name
+    )
     abstract = clean_text(paper.get("summary") or item.get("summary"))
     repo = clean_text(paper.get("githubRepo"))
     upvotes = paper.get("upvotes")
@@ -36,8 +50,12 @@ def _paper(item: Any, index: int) -> PaperMetadata:
         authors=names,
         published=parse_date(paper.get("publishedAt") or item.get("publishedAt")),
         abstract=abstract,
-        code_url=repo if is_http_url(repo) and repo.startswith("https://") else find_code_url(abstract),
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0 else 0,
+        code_url=repo
+        if is_http_url(repo) and repo.startswith("https://")
+        else find_code_url(abstract),
+        upvotes=upvotes
+        if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0
+        else 0,
     )
 
 

@@ -24,7 +24,9 @@ RETRY_STATUSES = (429, 502, 503, 504)  # busy or rate-limited: worth another try
 MAX_REPLY_BYTES = 32 * 1024 * 1024
 
 # Characters a YAML file may not contain, even in a comment (PyYAML's reader refuses them).
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _GITHUB_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
                         r"/([A-Za-z0-9._-]+)", re.IGNORECASE)
 
@@ -96,12 +98,14 @@ def _retry_wait(header: str | None, attempt: int, settings: HttpSettings) -> flo
 
 def load_url(url: str, settings: HttpSettings = HttpSettings(), accept: str = "*/*",
              sleep: Callable[[float], None] = time.sleep) -> bytes:
-    """GET a URL with an honest User-Agent and a timeout; retry with back-off while the server is busy."""
+    """GET a URL with an honest User-Agent and a timeout; retry with back-off while the server is
+    busy."""
     host = urlsplit(url).netloc or url
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
     for attempt in range(settings.retries + 1):
         try:
-            with urllib.request.urlopen(request, timeout=settings.timeout) as response:  # noqa: S310
+            # noqa: S310
+            with urllib.request.urlopen(request, timeout=settings.timeout) as response:
                 data = response.read(MAX_REPLY_BYTES + 1)
             if len(data) > MAX_REPLY_BYTES:
                 raise FetchError(f"{host} sent a reply larger than {MAX_REPLY_BYTES // 2**20} MiB")
@@ -111,17 +115,22 @@ def load_url(url: str, settings: HttpSettings = HttpSettings(), accept: str = "*
                 sleep(_retry_wait(error.headers.get("Retry-After"), attempt, settings))
                 continue
             tries = f" after {attempt + 1} tries" if attempt else ""
-            raise HttpStatusError(f"{host} answered HTTP {error.code} {error.reason}{tries}",
-                                  error.code) from None
+            raise HttpStatusError(
+                f"{host} answered HTTP {error.code} {error.reason}{tries}", error.code
+            ) from None
         except urllib.error.URLError as error:
             reason = error.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise FetchError(f"{host} did not answer within {settings.timeout:g} s") from None
-            raise FetchError(f"cannot reach {host}: {getattr(reason, 'strerror', None) or reason}") from None
+            raise FetchError(
+                f"cannot reach {host}: {getattr(reason, 'strerror', None) or reason}"
+            ) from None
         except (TimeoutError, socket.timeout):
             raise FetchError(f"{host} did not answer within {settings.timeout:g} s") from None
         except (http.client.HTTPException, OSError) as error:
-            raise FetchError(f"the connection to {host} failed: {error or type(error).__name__}") from None
+            raise FetchError(
+                f"the connection to {host} failed: {error or type(error).__name__}"
+            ) from None
     raise FetchError(f"{host} stayed busy")  # pragma: no cover - the loop always returns or raises
 
 

@@ -23,18 +23,27 @@ class IssueDate:
     number: int | None
 
 
-def parse_issue_dates(sources: tuple[Source, ...] | list[Source], validated: dict | None = None) -> list[IssueDate]:
-    """The date and number of every issue that has a date (files with mistakes are read as far as possible).
+def parse_issue_dates(
+    sources: tuple[Source, ...] | list[Source], validated: dict | None = None
+) -> list[IssueDate]:
+    """The date and number of every issue that has a date (files with mistakes are read as far as
+    possible).
 
     `validated`: path -> the Issue a build made of that file (its date and its own number, if any):
     those files are not parsed again."""
     validated = validated or {}
     # the others are parsed whole, on every core: ~2.5 s on one core for ten years of issues
-    parsed = iter(parallel_map(_issue_date, [s for s in sources if s.path not in validated], min_per_worker=16))
+    parsed = iter(
+        parallel_map(
+            _issue_date, [s for s in sources if s.path not in validated], min_per_worker=16
+        )
+    )
     found = []
     for source in sources:
         issue = validated.get(source.path)
-        found.append(IssueDate(issue.slug, issue.date, issue.number or None) if issue else next(parsed))
+        found.append(
+            IssueDate(issue.slug, issue.date, issue.number or None) if issue else next(parsed)
+        )
     return [issue_date for issue_date in found if issue_date]
 
 
@@ -47,7 +56,9 @@ def _issue_date(source: Source) -> IssueDate | None:
         date = date.date()
     if not isinstance(date, dt.date):
         return None
-    number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    number = (
+        number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    )
     return IssueDate(PurePath(source.path).stem, date, number)
 
 
@@ -57,7 +68,9 @@ def _numbers(issues: list[IssueDate]) -> list[int]:
     return [issue.number or position for position, issue in enumerate(ordered, start=1)]
 
 
-def next_issue(issues: list[IssueDate], today: dt.date, date: dt.date | None = None) -> tuple[dt.date, int | None]:
+def next_issue(
+    issues: list[IssueDate], today: dt.date, date: dt.date | None = None
+) -> tuple[dt.date, int | None]:
     """The new issue's date (a week after the latest, or today) and number (None: it would clash).
 
     Issues are numbered by date: one dated before the latest gets the number after the issue
@@ -108,7 +121,9 @@ def default_title(start: dt.date, end: dt.date) -> str:
     return f"Papers of the Week from {first} to {long_date(end)}"
 
 
-def render_issue_template(date: dt.date, number: int | None, title: str, categories: list[str]) -> str:
+def render_issue_template(
+    date: dt.date, number: int | None, title: str, categories: list[str]
+) -> str:
     """The new issue's YAML: the fields it needs filled in, every other one as a comment."""
     start = date - dt.timedelta(days=6)
     title_text = title or default_title(start, date)
@@ -119,7 +134,10 @@ def render_issue_template(date: dt.date, number: int | None, title: str, categor
         (f"title: {quoted}", ""),
         (f"date: {slug}", "the publication date"),
         (f"period: {{start: {start.isoformat()}, end: {slug}}}", "the week the papers come from"),
-        (f"number: {number}" if number else "# number: 1", "optional; by default the position by date"),
+        (
+            f"number: {number}" if number else "# number: 1",
+            "optional; by default the position by date",
+        ),
         ("# draft: true", "drafts are built only with --drafts"),
         ("# summary: One-line teaser", "for cards, feeds and the meta description"),
         ("# intro: |", "Markdown, shown at the top of the issue"),
@@ -141,7 +159,8 @@ def render_issue_template(date: dt.date, number: int | None, title: str, categor
         ("#    revisit: true", "featured in an earlier issue, and again on purpose"),
     ]
     help_lines = [
-        "# A new issue, created by 'roundup new'. Every field is described in the README (\"Content format\").",
+        "# A new issue, created by 'roundup new'. Every field is described in the README "
+        "(\"Content format\").",
         *_aligned(fields),
         f"# Add papers with 'roundup add 2406.04692 --issue {slug} --category SLUG'",
         f"# or 'roundup import hf-daily --issue {slug}', or by hand:",

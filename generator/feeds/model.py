@@ -53,7 +53,9 @@ class Channel:
     @property
     def links(self) -> tuple[tuple[str, str, str], ...]:
         """(title, media type, site-relative path) for autodiscovery <link rel="alternate">."""
-        return tuple((f"{self.title} ({file.label})", file.media_type, file.path) for file in self.files)
+        return tuple(
+            (f"{self.title} ({file.label})", file.media_type, file.path) for file in self.files
+        )
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,11 @@ def moment(day: dt.date) -> dt.datetime:
 
 
 def tag_uri(site: Site, year: int, specific: str) -> str:
-    """A tag: URI (RFC 4151) that survives edits, a moved site (pin feed.id_authority) and backfills.
+    """A tag: URI (RFC 4151) that survives edits, a moved site (pin feed.id_authority) and
+    backfills.
 
     Without a pinned authority it is the base_url's domain and the year the entry was first
-    published, so adding an older issue never changes the ids of the entries already out.
-    """
+    published, so adding an older issue never changes the ids of the entries already out."""
     return f"tag:{site.feed_id_authority or f'{site.domain},{year}'}:{specific}"
 
 
@@ -99,17 +101,37 @@ def feed_author(site: Site) -> Author:
 
 def build_channels(site: Site) -> tuple[Channel, ...]:
     """Every feed of the site: its issues, its papers, and the papers of each category."""
-    issues = Channel("issues", "issues", site.title, site.description, "",
-                     (FeedFile("rss", "feed.xml"), FeedFile("atom", "atom.xml"), FeedFile("json", "feed.json")))
-    papers = Channel("papers", "papers", f"{site.title}: every paper",
-                     f"Every paper featured in {site.title}, one entry per paper, newest first.", "",
-                     (FeedFile("rss", "papers/feed.xml"),))
+    issues = Channel(
+        "issues",
+        "issues",
+        site.title,
+        site.description,
+        "",
+        (FeedFile("rss", "feed.xml"), FeedFile("atom", "atom.xml"), FeedFile("json", "feed.json")),
+    )
+    papers = Channel(
+        "papers",
+        "papers",
+        f"{site.title}: every paper",
+        f"Every paper featured in {site.title}, one entry per paper, newest first.",
+        "",
+        (FeedFile("rss", "papers/feed.xml"),),
+    )
     categories = tuple(
-        Channel("category", f"categories/{category.slug}", f"{site.title}: {category.name}",
-                f"Papers in {category.name} featured in {site.title}, newest first.", category.url,
-                (FeedFile("rss", f"{category.url}feed.xml"), FeedFile("atom", f"{category.url}atom.xml")),
-                category.slug)
-        for category in site.categories)
+        Channel(
+            "category",
+            f"categories/{category.slug}",
+            f"{site.title}: {category.name}",
+            f"Papers in {category.name} featured in {site.title}, newest first.",
+            category.url,
+            (
+                FeedFile("rss", f"{category.url}feed.xml"),
+                FeedFile("atom", f"{category.url}atom.xml"),
+            ),
+            category.slug,
+        )
+        for category in site.categories
+    )
     return (issues, papers) + categories
 
 
@@ -139,7 +161,9 @@ def build_feeds(site: Site, catalog: Catalog, render_issue: Callable[[Issue], st
             items = tuple(paper_items[paper_id] for paper_id, record in newest.items()
                           if channel.kind == "papers" or record.paper.category == channel.category)
         updated = max((item.updated for item in items), default=fallback)
-        feeds.append(Feed(channel, tag_uri(site, first_year, f"feeds/{channel.key}"), updated, items))
+        feeds.append(
+            Feed(channel, tag_uri(site, first_year, f"feeds/{channel.key}"), updated, items)
+        )
     return tuple(feeds)
 
 
@@ -149,10 +173,18 @@ def _issue_item(site: Site, issue: Issue, html: str) -> FeedItem:
     summary = issue.summary or f"{len(issue.entries)} papers: {categories}."
     return FeedItem(
         id=tag_uri(site, issue.date.year, f"issues/{issue.slug}"),
-        title=issue.title, url=url, published=moment(issue.date), updated=moment(issue.date),
-        summary=summary, content_html=str(absolutize(html, url)), author=feed_author(site),
-        categories=tuple((section.category.slug, section.category.name, site.absolute("categories/"))
-                         for section in issue.sections))
+        title=issue.title,
+        url=url,
+        published=moment(issue.date),
+        updated=moment(issue.date),
+        summary=summary,
+        content_html=str(absolutize(html, url)),
+        author=feed_author(site),
+        categories=tuple(
+            (section.category.slug, section.category.name, site.absolute("categories/"))
+            for section in issue.sections
+        ),
+    )
 
 
 def _paper_item(site: Site, record: PaperRecord, html: str) -> FeedItem:

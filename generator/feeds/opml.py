@@ -26,9 +26,17 @@ def render_opml(site: Site, channels: tuple[Channel, ...]) -> bytes:
         for channel in (c for c in channels if c.kind == kind):
             for file in channel.files:
                 name = f"{channel.title} ({file.label})"
-                outline = ET.SubElement(group, "outline", type="rss", text=name, title=name,
-                                        description=channel.description, xmlUrl=site.absolute(file.path),
-                                        htmlUrl=site.absolute(channel.home), language=site.language)
+                outline = ET.SubElement(
+                    group,
+                    "outline",
+                    type="rss",
+                    text=name,
+                    title=name,
+                    description=channel.description,
+                    xmlUrl=site.absolute(file.path),
+                    htmlUrl=site.absolute(channel.home),
+                    language=site.language,
+                )
                 if file.format == "rss":
                     outline.set("version", "RSS2")
     ET.indent(root)

@@ -19,14 +19,22 @@ def render_feed_files(site: Site, feeds: tuple[Feed, ...]) -> Iterator[tuple[str
     """(site-relative path, bytes) of every file of every feed."""
     for feed in feeds:
         for file in feed.channel.files:
-            yield file.path, (render_json_feed if file.format == "json" else render_xml_feed)(site, feed, file)
+            yield (
+                file.path,
+                (render_json_feed if file.format == "json" else render_xml_feed)(site, feed, file),
+            )
 
 
 def render_xml_feed(site: Site, feed: Feed, file: FeedFile) -> bytes:
-    """The RSS 2.0 or Atom file of a feed (``file.format``), styled for browsers by static/css/feed.css."""
+    """The RSS 2.0 or Atom file of a feed (``file.format``), styled for browsers by
+    static/css/feed.css."""
     generator = _generator(site, feed, file)
     try:
-        data = generator.rss_str(pretty=True) if file.format == "rss" else generator.atom_str(pretty=True)
+        data = (
+            generator.rss_str(pretty=True)
+            if file.format == "rss"
+            else generator.atom_str(pretty=True)
+        )
     except ValueError as error:  # feedgen checks required fields only now
         raise BuildError(f"cannot write the feed {file.path}: {error}") from None
     # Browsers show the feed styled by CSS (not XSLT, which they are removing); feed readers ignore
@@ -37,14 +45,17 @@ def render_xml_feed(site: Site, feed: Feed, file: FeedFile) -> bytes:
 
 
 def _generator(site: Site, feed: Feed, file: FeedFile) -> FeedGenerator:
-    from feedgen.feed import FeedGenerator  # here: ~0.02 s of imports that a build making no feed skips
+    # here: ~0.02 s of imports that a build making no feed skips
+    from feedgen.feed import FeedGenerator
 
     rss = file.format == "rss"
     author = feed_author(site)
     generator = FeedGenerator()
     generator.title(feed.channel.title)
     # an RSS description is HTML, an Atom subtitle without a type plain text
-    generator.subtitle(html.escape(feed.channel.description, quote=False) if rss else feed.channel.description)
+    generator.subtitle(
+        html.escape(feed.channel.description, quote=False) if rss else feed.channel.description
+    )
     generator.id(feed.id)
     # rel=self first, or feedgen makes the RSS channel <link> point at the feed itself.
     generator.link(href=site.absolute(file.path), rel="self", type=file.media_type)
@@ -53,7 +64,8 @@ def _generator(site: Site, feed: Feed, file: FeedFile) -> FeedGenerator:
     generator.generator("paper-roundup", __version__, "https://pypi.org/project/paper-roundup/")
     generator.author({"name": author.name, **({"email": author.email} if author.email else {})})
     generator.updated(feed.updated)
-    generator.lastBuildDate(max(feed.updated, moment(site.build_date)))  # reproducible: never the clock
+    # reproducible: never the clock
+    generator.lastBuildDate(max(feed.updated, moment(site.build_date)))
     if rss and not author.email:  # an RSS <author> is an email address; name the editor instead
         generator.load_extension("dc", atom=False, rss=True)
     for item in feed.items:  # already newest first
@@ -66,7 +78,9 @@ def _generator(site: Site, feed: Feed, file: FeedFile) -> FeedGenerator:
         if rss:
             entry.description(html.escape(item.summary, quote=False))  # RSS descriptions are HTML
             # content:encoded, as CDATA when it can be (what RSS-to-email services read)
-            entry.content(item.content_html, type="CDATA" if "]]>" not in item.content_html else None)
+            entry.content(
+                item.content_html, type="CDATA" if "]]>" not in item.content_html else None
+            )
         else:
             entry.summary(item.summary)
             entry.content(item.content_html, type="html")

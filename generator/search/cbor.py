@@ -56,7 +56,7 @@ def _read(data: bytes, at: int):
         for _ in range(argument * (2 if major == 5 else 1)):
             item, at = _read(data, at)
             items.append(item)
-        return (Map(zip(items[::2], items[1::2])) if major == 5 else items), at
+        return (Map(zip(items[::2], items[1::2], strict=True)) if major == 5 else items), at
     if major == 6:  # a tag: kept with the item it tags
         _, at = _read(data, at)
     return Raw(data[start:at]), at

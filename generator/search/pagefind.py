@@ -47,17 +47,27 @@ def is_search_file(path: str) -> bool:
 
 
 def pagefind_executable() -> Path | None:
-    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` package ships, else
-    one on PATH; the order of Pagefind's own Python API, found without importing it (slow to import)."""
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one the `pagefind[bin]` package ships,
+    else one on PATH; the order of Pagefind's own Python API, found without importing it (slow to
+    import)."""
     configured = os.environ.get("PAGEFIND_BINARY_PATH")
     candidates = [Path(configured)] if configured else []
     if not configured:
         for package in ("pagefind_bin_extended", "pagefind_bin"):
             spec = importlib.util.find_spec(package)
             for folder in (spec.submodule_search_locations or []) if spec else []:
-                candidates += [Path(folder) / name for name in ("pagefind_extended", "pagefind",
-                                                               "pagefind_extended.exe", "pagefind.exe")]
-        candidates += [Path(found) for found in map(shutil.which, ("pagefind_extended", "pagefind")) if found]
+                candidates += [
+                    Path(folder) / name
+                    for name in (
+                        "pagefind_extended",
+                        "pagefind",
+                        "pagefind_extended.exe",
+                        "pagefind.exe",
+                    )
+                ]
+        candidates += [
+            Path(found) for found in map(shutil.which, ("pagefind_extended", "pagefind")) if found
+        ]
     return next((candidate for candidate in candidates if candidate.is_file()), None)
 
 
@@ -74,22 +84,36 @@ def update_search_index(output_dir: Path, outputs: dict[str, tuple[str, str]],
                         previous: dict[str, tuple[str, str]]) -> SearchIndex:
     """Index the paper pages of the committed output unless the index of `previous` still fits them.
 
-    `outputs`: every file of this build (path -> (fingerprint, digest of its bytes)); `previous`: what
-    the last build recorded, including the index's own files.
-    """
+    `outputs`: every file of this build (path -> (fingerprint, digest of its bytes)); `previous`:
+    what the last build recorded, including the index's own files."""
     output_dir = Path(output_dir).resolve()
     old = {path: record for path, record in previous.items() if is_search_file(path)}
-    pages = sorted((path, record[1]) for path, record in outputs.items() if _INDEXED.fullmatch(path))
+    pages = sorted(
+        (path, record[1]) for path, record in outputs.items() if _INDEXED.fullmatch(path)
+    )
     executable = pagefind_executable()
     if executable is None:
         remove_files(output_dir, sorted(old))
-        return SearchIndex({}, notes=(Problem("search", 0, "", "the Pagefind binary was not found, so the site has "
-                                              "no search index (pip install 'pagefind[bin]')", "note"),))
+        return SearchIndex(
+            {},
+            notes=(
+                Problem(
+                    "search",
+                    0,
+                    "",
+                    "the Pagefind binary was not found, so the site has "
+                    "no search index (pip install 'pagefind[bin]')",
+                    "note",
+                ),
+            ),
+        )
     if not pages:  # nothing to search (yet)
         remove_files(output_dir, sorted(old))
         return SearchIndex({})
     fingerprint = digest(repr((tool_stamp(), INDEXED, pages)))
-    if old and all(record[0] == fingerprint and (output_dir / path).is_file() for path, record in old.items()):
+    if old and all(
+        record[0] == fingerprint and (output_dir / path).is_file() for path, record in old.items()
+    ):
         return SearchIndex(old)  # no indexed page changed since the index was made
     staged = StagedOutput(output_dir)
     try:
@@ -97,14 +121,22 @@ def update_search_index(output_dir: Path, outputs: dict[str, tuple[str, str]],
         _make_deterministic(staged.root / FOLDER)
         made = {path.relative_to(staged.root).as_posix(): digest(path.read_bytes())
                 for path in sorted((staged.root / FOLDER).rglob("*")) if path.is_file()}
-        changed = sorted((path for path, file_digest in made.items()
-                          if old.get(path, ("", ""))[1] != file_digest or not (output_dir / path).is_file()),
-                         key=lambda path: (path == ENTRY, path))  # the entry file names the others: last
+        changed = sorted(
+            (
+                path
+                for path, file_digest in made.items()
+                if old.get(path, ("", ""))[1] != file_digest or not (output_dir / path).is_file()
+            ),
+            # the entry file names the others: last
+            key=lambda path: (path == ENTRY, path),
+        )
         staged.commit(changed, sorted(path for path in old if path not in made), replace_all=False)
     except BaseException:
         staged.discard()
         raise
-    return SearchIndex({path: (fingerprint, file_digest) for path, file_digest in made.items()}, tuple(changed))
+    return SearchIndex(
+        {path: (fingerprint, file_digest) for path, file_digest in made.items()}, tuple(changed)
+    )
 
 
 def _run_pagefind(executable: Path, site: Path, pages: list[str], bundle: Path) -> None:
@@ -112,8 +144,8 @@ def _run_pagefind(executable: Path, site: Path, pages: list[str], bundle: Path) 
 
     Pagefind numbers pages in the order the folder lists them, which on some file systems is the
     order they were made in: an incremental build, which adds a paper's folder last, would get a
-    different index from a cold build. So it reads a copy of the pages (hard links) made in sorted order.
-    """
+    different index from a cold build. So it reads a copy of the pages (hard links) made in sorted
+    order."""
     view = Path(tempfile.mkdtemp(prefix=f".{site.name}-search-", dir=site.parent))
     try:
         for path in sorted(pages):
@@ -123,7 +155,16 @@ def _run_pagefind(executable: Path, site: Path, pages: list[str], bundle: Path) 
                 os.link(safe_target(site, path), target)
             except OSError:  # a file system without hard links
                 shutil.copyfile(safe_target(site, path), target)
-        command = [str(executable), "--site", str(view), "--glob", INDEXED, "--output-path", str(bundle), "--silent"]
+        command = [
+            str(executable),
+            "--site",
+            str(view),
+            "--glob",
+            INDEXED,
+            "--output-path",
+            str(bundle),
+            "--silent",
+        ]
         finished = subprocess.run(command, capture_output=True, text=True, timeout=1800,
                                   env={**os.environ, "NO_COLOR": "1"})
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -144,8 +185,8 @@ def _make_deterministic(bundle: Path) -> None:
 
     The values of each filter, and the list of filters in each language's meta file, come out in a
     random order. Sorted, each file is named after its content as Pagefind names its files, and the
-    names in the meta and entry files follow. Nothing is changed unless every file reads as expected.
-    """
+    names in the meta and entry files follow. Nothing is changed unless every file reads as
+    expected."""
     try:
         files: dict[Path, tuple[Path, bytes]] = {}  # old file -> (new file, its bytes)
         renamed: dict[str, str] = {}  # "en_1a2b3c4" -> "en_…" (the names files use for each other)
@@ -163,7 +204,9 @@ def _make_deterministic(bundle: Path) -> None:
                     referenced.update(old for _, old in part)
                     part[:] = sorted([name, renamed[old]] for name, old in part)
             files[path] = _index_file(path, meta, 10)
-            renamed[path.stem.removeprefix("pagefind.")] = files[path][0].stem.removeprefix("pagefind.")
+            renamed[path.stem.removeprefix("pagefind.")] = files[path][0].stem.removeprefix(
+                "pagefind."
+            )
         if referenced != filters:
             raise ValueError("a filter file that no meta file names")
     except (ValueError, TypeError, IndexError, EOFError, gzip.BadGzipFile):
