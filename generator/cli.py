@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import time
@@ -13,7 +14,6 @@ import click
 
 from . import __version__
 from .build import build, load_checked_site
-from .delivery.commands import announce_command, send_command
 from .options import (
     ARXIV_API,
     HF_DAILY_API,
@@ -60,8 +60,28 @@ def _fail(problems: list[Problem]) -> None:
     sys.exit(1)
 
 
+# Commands defined in their own packages, imported when asked for: `roundup build` with nothing to
+# do must not pay for importing the delivery, review and refresh code (~0.1 s).
+LAZY_COMMANDS = {
+    "review": "generator.review.commands:review_command",
+    "links": "generator.review.commands:links_command",
+    "send": "generator.delivery.commands:send_command",
+    "announce": "generator.delivery.commands:announce_command",
+    "refresh": "generator.refresh.commands:refresh_command",
+}
+
+
 class RoundupGroup(click.Group):
     """Turns an unexpected exception into one line; --debug shows the traceback instead."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            module, _, attribute = LAZY_COMMANDS[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -378,18 +398,6 @@ def serve_command(content_dir: Path, port: int, drafts: bool) -> None:
     finally:
         server.stop()
     click.echo("Stopped.")
-
-
-from .review.commands import links_command, review_command  # noqa: E402 - after main exists
-
-main.add_command(review_command)
-main.add_command(links_command)
-main.add_command(send_command)
-main.add_command(announce_command)
-
-from .refresh.commands import refresh_command  # noqa: E402 - the living archive (issue 21)
-
-main.add_command(refresh_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
