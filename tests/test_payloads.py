@@ -120,8 +120,11 @@ def _open(tab, url: str) -> None:
         ready(tab)
         for summary in tab.locator(".search-filter summary").all():
             summary.click()
-        for index in range(min(3, tab.locator(".search-filter input").count())):
-            tab.locator(".search-filter input").nth(index).check(timeout=5000)
+        for index in range(3):  # the values offered change with each one ticked
+            inputs = tab.locator(".search-filter input")
+            if inputs.count() <= index:
+                break
+            inputs.nth(index).check(timeout=5000)
             ready(tab)
     for element in tab.locator("a, b, svg, label").all()[:60]:  # mouse-over handlers
         try:

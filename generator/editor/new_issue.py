@@ -157,6 +157,7 @@ def render_issue_template(
         ("#    tags: [agents, evaluation]", ""),
         ("#    upvotes: 58", ""),
         ("#    revisit: true", "featured in an earlier issue, and again on purpose"),
+        ("#    status: {hide: [upvotes]}", "what readers see of `roundup refresh`'s facts"),
     ]
     help_lines = [
         "# A new issue, created by 'roundup new'. Every field is described in the README "
