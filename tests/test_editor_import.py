@@ -86,7 +86,7 @@ def test_unsorted_is_reported_by_check_and_refused_by_build(workdir, hf):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if "category" in line]
     assert errors == [
-        f"{NEW}:27: papers[0].category: 'unsorted' is a placeholder left by 'roundup import'; "
+        f"{NEW}:28: papers[0].category: 'unsorted' is a placeholder left by 'roundup import'; "
         "choose the "
         f"paper's category or delete the candidate (expected one of: {CATEGORIES})"
     ]
@@ -120,7 +120,7 @@ def test_importing_the_same_day_twice_adds_nothing_new(workdir, hf):
     before = Path(NEW).read_text()
     result = hf_import(hf.url)
     assert result.exit_code == 0
-    assert f"2406.06525 is already in this issue, {NEW}:26; skipped" in result.stderr
+    assert f"2406.06525 is already in this issue, {NEW}:27; skipped" in result.stderr
     assert "Nothing added" in result.stdout
     assert Path(NEW).read_text() == before
 
