@@ -99,7 +99,7 @@ def test_unsorted_is_reported_by_check_and_refused_by_build(workdir, hf):
     result = run_cli("check", "--content", "content")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"{NEW}:36: warning: papers[0].summary: is still a placeholder (expected the editor's own "
+        f"{NEW}:37: warning: papers[0].summary: is still a placeholder (expected the editor's own "
         "summary)"
     ]
 
