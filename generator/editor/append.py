@@ -244,11 +244,16 @@ def write_issue_text(path: Path, before: str, after: str) -> None:
             f"{path} changed while the papers were being fetched; nothing was written "
             "(run the command again)"
         )
+    replace_file(path, after)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write `text` to `path` in one step (a temporary file moved over it), keeping its mode."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(after.encode("utf-8"))
-        os.chmod(temporary, path.stat().st_mode & 0o777)
+            stream.write(text.encode("utf-8"))
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

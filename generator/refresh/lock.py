@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.fields import Fields, type_name
 from ..content.files import LineDict, Source, parse_yaml
 from ..content.issues import parse_arxiv
+from ..editor.append import replace_file
 from ..errors import EditorError, Problem
 from .values import EXPECTED, valid_value
 
@@ -224,18 +223,7 @@ def write_lock(path: Path, before: str, lock: Lock) -> bool:
             f"{path} changed while the papers were being fetched; nothing was written "
             "(run the command again)"
         )
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(after.encode("utf-8"))
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, after)
     return True
 
 
